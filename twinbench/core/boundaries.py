@@ -1,0 +1,142 @@
+"""Open and closed boundaries as outer face states.
+
+A boundary is applied at its face: from the inner state reconstructed at the face it builds
+the outer state, and the same Riemann solver as in the interior gives the flux. Velocities here
+are in the boundary's frame: ``un`` along the *inward* normal, ``ut`` along the side. The bed
+beyond the edge continues the inner face level (no artificial step).
+
+Subcritical boundaries use the Riemann invariant ``un − 2c`` (c = √(g h)) of the characteristic
+that leaves the domain, so outgoing waves pass through an imposed level, and an imposed inflow
+adapts its depth to the interior (Toro 2001, *Shock-capturing methods for free-surface shallow
+flows*, §5; the approach of FullSWOF, Delestre et al. 2017).
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import NamedTuple
+
+import equinox as eqx
+import jax.numpy as jnp
+from jaxtyping import Array, Float
+
+from twinbench.core.tables import sample
+
+
+class FaceState(NamedTuple):
+    """Depth h, free surface eta, inward-normal and tangential velocities at boundary faces."""
+
+    h: Array
+    eta: Array
+    un: Array
+    ut: Array
+
+
+class Boundary(eqx.Module):
+    """Interface: ``outer(inner, t, gravity)`` → the state beyond the face."""
+
+    @abc.abstractmethod
+    def outer(self, inner: FaceState, t: Array, gravity: Array) -> FaceState:
+        """Outer face state for the given inner face state at time ``t``."""
+
+    @property
+    def max_dt(self) -> float:
+        """Largest step that still resolves this boundary's table (s)."""
+        return float("inf")
+
+
+def _table_max_dt(times: Array) -> float:
+    if times.shape[0] < 2:
+        return float("inf")
+    return float(jnp.min(jnp.diff(times)))
+
+
+class Wall(Boundary):
+    """Closed, free-slip: the mirror state, so no mass crosses the face."""
+
+    def outer(self, inner, t, gravity):
+        return FaceState(inner.h, inner.eta, -inner.un, inner.ut)
+
+
+class Open(Boundary):
+    """Transmissive: the outer state copies the inner one (zero gradient across the face)."""
+
+    def outer(self, inner, t, gravity):
+        return inner
+
+
+class Level(Boundary):
+    """Imposed free-surface elevation η_b(t) (m), uniform or varying along the side.
+
+    ``values`` is ``(nt, n_along)`` or ``(nt, 1)`` over ``times`` (s). In subcritical flow the
+    outer depth is ``η_b − z`` and the normal velocity follows from the outgoing invariant; in
+    supercritical outflow the level cannot be imposed and the face is transmissive.
+    """
+
+    times: Float[Array, " nt"]
+    values: Float[Array, "nt n"]
+
+    def outer(self, inner, t, gravity):
+        eta_b = sample(self.times, self.values, t)
+        bed = inner.eta - inner.h
+        h_out = jnp.maximum(eta_b - bed, 0.0)
+        c_in = jnp.sqrt(gravity * inner.h)
+        c_out = jnp.sqrt(gravity * h_out)
+        un_out = inner.un - 2.0 * c_in + 2.0 * c_out
+        imposed = FaceState(h_out, bed + h_out, un_out, inner.ut)
+        supercritical_outflow = inner.un + c_in < 0.0
+        return FaceState(*(jnp.where(supercritical_outflow, a, b) for a, b in zip(inner, imposed)))
+
+    @property
+    def max_dt(self) -> float:
+        return _table_max_dt(self.times)
+
+
+class Discharge(Boundary):
+    """Imposed discharge q(t) per metre of boundary (m² s⁻¹, positive into the domain).
+
+    With ``depth`` (m) the inflow is supercritical: depth and velocity q/depth are both imposed.
+    Without it the outer depth solves ``q/h − 2√(g h) = un_in − 2c_in`` (subcritical inflow;
+    into a dry cell this gives the critical-flow limit that wets it). Outflow (q < 0) imposes
+    the mean normal velocity q/h at the face; q = 0 is a wall.
+    """
+
+    times: Float[Array, " nt"]
+    values: Float[Array, "nt n"]
+    depth: Float[Array, "n"] | None = None
+
+    def outer(self, inner, t, gravity):
+        q = sample(self.times, self.values, t)
+        bed = inner.eta - inner.h
+        if self.depth is not None:
+            h_in = jnp.broadcast_to(self.depth, q.shape)
+        else:
+            h_in = _inflow_depth(q, inner, gravity)
+        un_in = q / jnp.where(h_in > 0.0, h_in, 1.0)
+        inflow = FaceState(h_in, bed + h_in, un_in, jnp.zeros_like(inner.ut))
+        h_safe = jnp.where(inner.h > 0.0, inner.h, 1.0)
+        u_mean = jnp.where(inner.h > 0.0, q / h_safe, 0.0)
+        outflow = FaceState(inner.h, inner.eta, 2.0 * u_mean - inner.un, inner.ut)
+        return FaceState(*(jnp.where(q > 0.0, a, b) for a, b in zip(inflow, outflow)))
+
+    @property
+    def max_dt(self) -> float:
+        return _table_max_dt(self.times)
+
+
+def _inflow_depth(q: Array, inner: FaceState, gravity: Array, iterations: int = 12) -> Array:
+    """Depth of a subcritical inflow q > 0 matching the outgoing invariant of the interior.
+
+    With c = √(g h) the condition ``q/h − 2c = R`` (R = un_in − 2 c_in) is the cubic
+    ``2c³ + R c² − g q = 0``. It has one positive root; Newton from
+    ``c₀ = max(−R, 0) + (g q / 2)^(1/3)`` (right of the root, where the cubic is convex and
+    increasing) converges monotonically.
+    """
+    qp = jnp.maximum(q, 0.0)
+    r = inner.un - 2.0 * jnp.sqrt(gravity * inner.h)
+    c = jnp.maximum(-r, 0.0) + jnp.power(0.5 * gravity * qp + 1e-30, 1.0 / 3.0)
+    for _ in range(iterations):
+        f = 2.0 * c**3 + r * c**2 - gravity * qp
+        df = 6.0 * c**2 + 2.0 * r * c
+        c = c - f / jnp.where(df > 0.0, df, 1.0)
+    return c**2 / gravity

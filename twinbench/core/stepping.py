@@ -1,0 +1,170 @@
+"""Time stepping: SSP-RK2 with semi-implicit friction, CFL-limited steps, compiled loops.
+
+One step of size Δt (Shu & Osher 1988; friction as in Delestre et al. 2017, FullSWOF):
+
+    U⁽¹⁾ = F(U + Δt L(U))            with F(U) = (h, hU / (1 + Δt k(U)))
+    U⁽²⁾ = F(U⁽¹⁾ + Δt L(U⁽¹⁾))
+    Uⁿ⁺¹ = (U + U⁽²⁾) / 2
+
+Δt = cfl / max(Σ_axes wave speed / Δ + 2ν Σ 1/Δ²), from the wave speeds of the first stage's
+face states (boundary states included), capped by ``max_dt`` and by the time left to the next
+output. Loops are ``lax.while_loop`` (forward runs that land exactly on output times) or
+``lax.scan`` with a fixed step and nested checkpointing (differentiable runs).
+"""
+
+from __future__ import annotations
+
+import math
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+from jax import lax
+from jaxtyping import Array
+
+from twinbench.core.terms import primitive, tendency
+from twinbench.core.types import Grid, Params, State
+
+# Status codes returned by the forward loops (checked outside the compiled program).
+OK, NOT_FINITE, STALLED = 0, 1, 2
+
+
+def _apply_friction(h: Array, hu: Array, hv: Array, params: Params, dt: Array):
+    """Semi-implicit bed friction ``hU ← hU / (1 + Δt k)``; dry cells lose their momentum."""
+    wet = h > params.dry_depth
+    h_safe = jnp.where(wet, h, 1.0)
+    u = hu / h_safe
+    v = hv / h_safe
+    k = params.friction.rate(h_safe, u, v, params.gravity)
+    damping = jnp.where(wet, 1.0 / (1.0 + dt * k), 0.0)
+    return hu * damping, hv * damping
+
+
+def _stage(state: State, params: Params, grid: Grid, dt: Array, rates=None):
+    tend = tendency(state, params, grid) if rates is None else rates
+    h = jnp.maximum(state.h + dt * tend.dh, 0.0)
+    hu, hv = _apply_friction(h, state.hu + dt * tend.dhu, state.hv + dt * tend.dhv, params, dt)
+    return State(h, hu, hv, state.t + dt)
+
+
+def step(state: State, params: Params, grid: Grid, dt: Array) -> State:
+    """Advance ``state`` by exactly ``dt`` seconds (one SSP-RK2 step)."""
+    first = _stage(state, params, grid, dt)
+    second = _stage(first, params, grid, dt)
+    return State(
+        0.5 * (state.h + second.h),
+        0.5 * (state.hu + second.hu),
+        0.5 * (state.hv + second.hv),
+        state.t + dt,
+    )
+
+
+def stable_dt(state: State, params: Params, grid: Grid) -> Array:
+    """The CFL-limited step for ``state`` (s), capped by ``params.max_dt``."""
+    rate = jnp.max(tendency(state, params, grid).rate)
+    return jnp.minimum(params.cfl / jnp.maximum(rate, 1e-30), params.max_dt)
+
+
+def _adaptive_step(state: State, params: Params, grid: Grid, t_end: Array):
+    tend = tendency(state, params, grid)
+    dt = params.cfl / jnp.maximum(jnp.max(tend.rate), 1e-30)
+    dt = jnp.minimum(jnp.minimum(dt, params.max_dt), t_end - state.t)
+    first = _stage(state, params, grid, dt, rates=tend)
+    second = _stage(first, params, grid, dt)
+    new = State(
+        0.5 * (state.h + second.h),
+        0.5 * (state.hu + second.hu),
+        0.5 * (state.hv + second.hv),
+        state.t + dt,
+    )
+    # Land exactly on t_end despite rounding in the sum of steps.
+    t_new = jnp.where(t_end - new.t <= 1e-12 * jnp.maximum(jnp.abs(t_end), 1.0), t_end, new.t)
+    return eqx.tree_at(lambda s: s.t, new, t_new), dt
+
+
+def advance_to(
+    state: State, params: Params, grid: Grid, t_end: Array, max_steps: int
+) -> tuple[State, Array, Array]:
+    """Adaptive steps until ``t_end``; returns the state, the step count and a status code."""
+
+    def cond(carry):
+        s, n, status = carry
+        return (s.t < t_end) & (n < max_steps) & (status == OK)
+
+    def body(carry):
+        s, n, _ = carry
+        new, dt = _adaptive_step(s, params, grid, t_end)
+        finite = jnp.isfinite(new.h).all() & jnp.isfinite(new.hu).all() & jnp.isfinite(dt)
+        finite = finite & jnp.isfinite(new.hv).all()
+        # A non-finite step is not taken: the last good state is kept and the run flagged.
+        kept = jax.tree.map(lambda a, b: jnp.where(finite, a, b), new, s)
+        return kept, n + 1, jnp.where(finite, OK, NOT_FINITE).astype(jnp.int32)
+
+    s, n, status = lax.while_loop(cond, body, (state, jnp.int32(0), jnp.int32(OK)))
+    status = jnp.where((status == OK) & (s.t < t_end), STALLED, status)
+    return s, n, status
+
+
+@eqx.filter_jit
+def history(
+    state: State, params: Params, grid: Grid, out_times: Array, max_steps: int
+) -> tuple[State, Array, Array]:
+    """States at every time of ``out_times`` (the first is ``state`` itself).
+
+    Returns the stacked states, the number of steps taken per interval and a status code
+    (``OK``, ``NOT_FINITE`` or ``STALLED``, worst over the run).
+    """
+
+    def segment(carry, t_next):
+        s, status = carry
+        new, n, seg_status = advance_to(s, params, grid, t_next, max_steps)
+        status = jnp.maximum(status, seg_status)
+        return (new, status), (new, n)
+
+    (_, status), (states, steps) = lax.scan(segment, (state, jnp.int32(OK)), out_times[1:])
+    stacked = jax.tree.map(lambda a, b: jnp.concatenate([a[None], b]), state, states)
+    return stacked, steps, status
+
+
+def run(
+    state: State,
+    params: Params,
+    grid: Grid,
+    dt: float | Array,
+    n_steps: int,
+    checkpoints: int | None = None,
+) -> State:
+    """``n_steps`` fixed steps of ``dt`` s: the differentiable path (``jax.grad``, ``jax.vmap``).
+
+    Reverse mode stores only ``checkpoints`` states (√n_steps by default) and recomputes the
+    steps between them (two-level checkpointing), so memory stays bounded for long runs.
+    ``dt`` must respect the CFL limit: see :func:`stable_dt`.
+    """
+    dt = jnp.asarray(dt, state.h.dtype)
+    if n_steps == 0:
+        return state
+    outer = checkpoints or max(1, round(math.sqrt(n_steps)))
+    inner, remainder = divmod(n_steps, outer)
+
+    def one(s, _):
+        return step(s, params, grid, dt), None
+
+    @jax.checkpoint
+    def block(s, _):
+        return lax.scan(jax.checkpoint(one), s, None, length=inner)[0], None
+
+    if inner > 0:
+        state = lax.scan(block, state, None, length=outer)[0]
+    if remainder:
+        state = lax.scan(jax.checkpoint(one), state, None, length=remainder)[0]
+    return state
+
+
+def volume(state: State, grid: Grid) -> Array:
+    """Water volume (m³)."""
+    return jnp.sum(state.h) * grid.cell_area
+
+
+def free_surface(state: State, params: Params) -> Array:
+    """η = h + z (m); the bed level where dry."""
+    return primitive(state, params).eta
