@@ -85,7 +85,9 @@ class Level(Boundary):
         un_out = inner.un - 2.0 * c_in + 2.0 * c_out
         imposed = FaceState(h_out, bed + h_out, un_out, inner.ut)
         supercritical_outflow = inner.un + c_in < 0.0
-        return FaceState(*(jnp.where(supercritical_outflow, a, b) for a, b in zip(inner, imposed)))
+        return FaceState(
+            *(jnp.where(supercritical_outflow, a, b) for a, b in zip(inner, imposed, strict=True))
+        )
 
     @property
     def max_dt(self) -> float:
@@ -103,7 +105,7 @@ class Discharge(Boundary):
 
     times: Float[Array, " nt"]
     values: Float[Array, "nt n"]
-    depth: Float[Array, "n"] | None = None
+    depth: Float[Array, " n"] | None = None
 
     def outer(self, inner, t, gravity):
         q = sample(self.times, self.values, t)
@@ -117,7 +119,7 @@ class Discharge(Boundary):
         h_safe = jnp.where(inner.h > 0.0, inner.h, 1.0)
         u_mean = jnp.where(inner.h > 0.0, q / h_safe, 0.0)
         outflow = FaceState(inner.h, inner.eta, 2.0 * u_mean - inner.un, inner.ut)
-        return FaceState(*(jnp.where(q > 0.0, a, b) for a, b in zip(inflow, outflow)))
+        return FaceState(*(jnp.where(q > 0.0, a, b) for a, b in zip(inflow, outflow, strict=True)))
 
     @property
     def max_dt(self) -> float:

@@ -118,8 +118,12 @@ def directional_tendency(
     n = h.shape[axis]
     cells = (h, eta, un, ut)
     slopes = [0.5 * limited_slope(q, axis) for q in cells]
-    lower_face = FaceState(*(q - s for q, s in zip(cells, slopes)))  # value at i−½ (⁺ side)
-    upper_face = FaceState(*(q + s for q, s in zip(cells, slopes)))  # value at i+½ (⁻ side)
+    lower_face = FaceState(
+        *(q - s for q, s in zip(cells, slopes, strict=True))
+    )  # value at i−½ (⁺ side)
+    upper_face = FaceState(
+        *(q + s for q, s in zip(cells, slopes, strict=True))
+    )  # value at i+½ (⁻ side)
 
     first = lambda a: lax.slice_in_dim(a, 0, 1, axis=axis)  # noqa: E731
     last = lambda a: lax.slice_in_dim(a, n - 1, n, axis=axis)  # noqa: E731
@@ -127,15 +131,24 @@ def directional_tendency(
     inner_high = _flip(FaceState(*map(last, upper_face)))
     outer_low = low.outer(inner_low, t, gravity)
     outer_high = _flip(high.outer(inner_high, t, gravity))
-    outer_low = FaceState(*(jnp.broadcast_to(o, i.shape) for o, i in zip(outer_low, inner_low)))
+    outer_low = FaceState(
+        *(jnp.broadcast_to(o, i.shape) for o, i in zip(outer_low, inner_low, strict=True))
+    )
     outer_high = FaceState(
-        *(jnp.broadcast_to(o, i.shape) for o, i in zip(outer_high, map(last, upper_face)))
+        *(
+            jnp.broadcast_to(o, i.shape)
+            for o, i in zip(outer_high, map(last, upper_face), strict=True)
+        )
     )
 
     # Faces 0..n: left states are the upper faces of cells −1..n−1, right states the lower
     # faces of cells 0..n.
-    left = FaceState(*(jnp.concatenate([o, f], axis=axis) for o, f in zip(outer_low, upper_face)))
-    right = FaceState(*(jnp.concatenate([f, o], axis=axis) for f, o in zip(lower_face, outer_high)))
+    left = FaceState(
+        *(jnp.concatenate([o, f], axis=axis) for o, f in zip(outer_low, upper_face, strict=True))
+    )
+    right = FaceState(
+        *(jnp.concatenate([f, o], axis=axis) for f, o in zip(lower_face, outer_high, strict=True))
+    )
     mass, normal, tangential, p_left, p_right, wave_speed = hll_flux(left, right, gravity)
 
     hi = lambda a: lax.slice_in_dim(a, 1, n + 1, axis=axis)  # noqa: E731 — face i+½ of cell i

@@ -42,7 +42,7 @@ class NoFriction(FrictionLaw):
 class Manning(FrictionLaw):
     """Manning: ``τ/ρ = g n² |U| U / h^(1/3)``, so ``k = g n² |U| / h^(4/3)``; n in s m⁻¹ᐟ³."""
 
-    coefficient: Float[Array, "..."]
+    coefficient: Float[Array, ...]
 
     def rate(self, h, u, v, gravity):
         # h^(4/3) as h·exp(log h / 3): a cube root inside a fused stencil is a slow libm call.
@@ -53,7 +53,7 @@ class Manning(FrictionLaw):
 class Chezy(FrictionLaw):
     """Chézy: ``τ/ρ = g |U| U / C²``, so ``k = g |U| / (C² h)``; C in m¹ᐟ² s⁻¹."""
 
-    coefficient: Float[Array, "..."]
+    coefficient: Float[Array, ...]
 
     def rate(self, h, u, v, gravity):
         return gravity * speed(u, v) / (self.coefficient**2 * h)
@@ -62,7 +62,7 @@ class Chezy(FrictionLaw):
 class DarcyWeisbach(FrictionLaw):
     """Darcy–Weisbach: ``τ/ρ = f |U| U / 8``, so ``k = f |U| / (8 h)``; f dimensionless."""
 
-    coefficient: Float[Array, "..."]
+    coefficient: Float[Array, ...]
 
     def rate(self, h, u, v, gravity):
         return self.coefficient * speed(u, v) / (8.0 * h)
@@ -71,7 +71,7 @@ class DarcyWeisbach(FrictionLaw):
 class Linear(FrictionLaw):
     """Linear: ``τ/ρ = τ h U`` (``du/dt = -τ u``), so ``k = τ``; τ in s⁻¹."""
 
-    coefficient: Float[Array, "..."]
+    coefficient: Float[Array, ...]
 
     def rate(self, h, u, v, gravity):
         return jnp.broadcast_to(self.coefficient, h.shape).astype(h.dtype)

@@ -17,8 +17,8 @@ import jax.numpy as jnp
 from jaxtyping import Array, Float
 
 from twinbench.core.boundaries import Boundary, Wall
-from twinbench.core.friction import FrictionLaw, NoFriction
 from twinbench.core.forcing import SurfaceForcing
+from twinbench.core.friction import FrictionLaw, NoFriction
 
 
 class Grid(eqx.Module):
@@ -76,7 +76,7 @@ class Params(eqx.Module):
     bed: Float[Array, "ny nx"]
     gravity: Float[Array, ""]
     friction: FrictionLaw
-    coriolis: Float[Array, "..."]
+    coriolis: Float[Array, ...]
     viscosity: Float[Array, ""]
     dry_depth: Float[Array, ""]
     boundaries: Boundaries

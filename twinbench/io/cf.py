@@ -1,0 +1,81 @@
+"""The CF registry: one table of internal names → standard_name, units, long_name.
+
+It drives both input discovery (variables are found by ``standard_name``, never by name) and
+the attributes of every output variable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import xarray as xr
+
+
+@dataclass(frozen=True)
+class CFVariable:
+    """How one quantity is named and measured in CF terms."""
+
+    standard_name: str
+    units: str
+    long_name: str
+
+
+REGISTRY: dict[str, CFVariable] = {
+    "x": CFVariable("projection_x_coordinate", "m", "x of cell centres"),
+    "y": CFVariable("projection_y_coordinate", "m", "y of cell centres"),
+    "depth": CFVariable(
+        "sea_floor_depth_below_geoid", "m", "bed depth below datum (positive down)"
+    ),
+    "eta": CFVariable("sea_surface_height_above_geoid", "m", "free-surface elevation above datum"),
+    "h": CFVariable("sea_floor_depth_below_sea_surface", "m", "water column thickness"),
+    "u": CFVariable("sea_water_x_velocity", "m s-1", "depth-averaged x velocity"),
+    "v": CFVariable("sea_water_y_velocity", "m s-1", "depth-averaged y velocity"),
+    "wind_x": CFVariable("x_wind", "m s-1", "10 m wind, x component"),
+    "wind_y": CFVariable("y_wind", "m s-1", "10 m wind, y component"),
+    "stress_x": CFVariable("surface_downward_x_stress", "Pa", "surface stress, x component"),
+    "stress_y": CFVariable("surface_downward_y_stress", "Pa", "surface stress, y component"),
+    "pressure": CFVariable("air_pressure_at_mean_sea_level", "Pa", "air pressure at sea level"),
+}
+
+# Spellings of the same unit that users write (UDUNITS accepts all of them).
+UNIT_ALIASES: dict[str, set[str]] = {
+    "m": {"m", "meter", "meters", "metre", "metres"},
+    "m s-1": {"m s-1", "m/s", "m s^-1", "m.s-1", "meter second-1", "m s**-1"},
+    "Pa": {"Pa", "pascal", "pascals"},
+}
+
+
+def attrs(name: str) -> dict[str, str]:
+    """CF attributes of an internal variable name."""
+    var = REGISTRY[name]
+    return {"standard_name": var.standard_name, "units": var.units, "long_name": var.long_name}
+
+
+def find(ds: xr.Dataset, name: str) -> xr.DataArray | None:
+    """The one variable or coordinate of ``ds`` whose ``standard_name`` matches ``name``.
+
+    Returns ``None`` when absent; raises ``ValueError`` when several match or the units are not
+    the registry's.
+    """
+    wanted = REGISTRY[name]
+    hits = [
+        k for k, v in ds.variables.items() if v.attrs.get("standard_name") == wanted.standard_name
+    ]
+    if not hits:
+        return None
+    if len(hits) > 1:
+        raise ValueError(
+            f"several variables have standard_name {wanted.standard_name!r}: "
+            f"{sorted(map(str, hits))}"
+            "; keep exactly one"
+        )
+    da = ds[hits[0]]
+    units = da.attrs.get("units")
+    if units is not None and str(units).strip() not in UNIT_ALIASES.get(
+        wanted.units, {wanted.units}
+    ):
+        raise ValueError(
+            f"variable {hits[0]!r} ({wanted.standard_name}) must be in {wanted.units!r}, "
+            f"got units {units!r}"
+        )
+    return da

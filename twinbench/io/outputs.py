@@ -1,0 +1,171 @@
+"""CF-1.10 outputs with provenance, and the configuration needed to run them again."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import platform
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from twinbench.io import cf
+from twinbench.io.inputs import GridInputs, Table
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON for configuration values (tables and fields become lists)."""
+    if isinstance(value, Table):
+        return {"time": value.times.tolist(), "values": value.values.tolist()}
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def configuration(
+    duration: float, output_every: float | None, physics: dict, boundaries: dict,
+    forcing: dict | None, dtype: str,
+) -> str:  # fmt: skip
+    """The run's full configuration as JSON (with the dataset itself, enough to rerun it)."""
+    physics = dict(physics)
+    coefficient = physics["friction"].get("coefficient")
+    if isinstance(coefficient, np.ndarray) and np.all(coefficient == coefficient.flat[0]):
+        physics["friction"] = {**physics["friction"], "coefficient": float(coefficient.flat[0])}
+    return json.dumps(
+        _jsonable({
+            "duration": duration,
+            "output_every": output_every,
+            "dtype": dtype,
+            "physics": physics,
+            "boundaries": boundaries,
+            "forcing": forcing,
+        })
+    )  # fmt: skip
+
+
+def _git_revision() -> str:
+    try:
+        root = Path(__file__).resolve().parents[2]
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5
+        )
+        return out.stdout.strip() if out.returncode == 0 else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def provenance(device: str, wall_time: float, steps: int) -> dict[str, str | int | float]:
+    import jax
+
+    from twinbench import __version__
+
+    return {
+        "twinbench_version": __version__,
+        "twinbench_git_revision": _git_revision(),
+        "jax_version": jax.__version__,
+        "xarray_version": xr.__version__,
+        "numpy_version": np.__version__,
+        "python_version": platform.python_version(),
+        "device": device,
+        "wall_time_s": round(wall_time, 6),
+        "time_steps": int(steps),
+        "date_created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def history_dataset(
+    grid: GridInputs,
+    times: np.ndarray,
+    h: np.ndarray,
+    hu: np.ndarray,
+    hv: np.ndarray,
+    dry_depth: float,
+    config_json: str,
+    prov: dict,
+    friction_field: np.ndarray | None = None,
+) -> xr.Dataset:
+    """The contract's output: (time, y, x) fields, static depth, CF attributes, provenance."""
+    y, x = grid.y.name, grid.x.name
+    bed = -grid.depth
+    wet = h > dry_depth
+    safe = np.where(wet, h, 1.0)
+    u = np.where(wet, hu / safe, 0.0)
+    v = np.where(wet, hv / safe, 0.0)
+    eta = np.where(wet, h + bed, np.maximum(h + bed, bed))
+    dims = ("time", y, x)
+    data = {
+        "eta": (dims, eta, cf.attrs("eta")),
+        "h": (dims, h, cf.attrs("h")),
+        "u": (dims, u, cf.attrs("u")),
+        "v": (dims, v, cf.attrs("v")),
+        "depth": ((y, x), grid.depth.astype(h.dtype), cf.attrs("depth")),
+    }
+    if friction_field is not None:
+        data["friction_coefficient"] = ((y, x), friction_field.astype(h.dtype),
+                                        {"long_name": "bottom friction coefficient",
+                                         "units": "1"})  # fmt: skip
+    time_attrs = {"standard_name": "time", "long_name": "time since start of run", "units": "s",
+                  "axis": "T"}  # fmt: skip
+    coords = {
+        "time": ("time", times, time_attrs),
+        x: (x, grid.x.values, {**grid.x.attrs, "axis": "X"}),
+        y: (y, grid.y.values, {**grid.y.attrs, "axis": "Y"}),
+    }
+    attrs = {
+        "Conventions": "CF-1.10",
+        "title": "twinbench shallow-water run",
+        "source": f"twinbench {prov['twinbench_version']} (2-D depth-averaged shallow water, JAX)",
+        "history": f"{prov['date_created']}: created by twinbench.simulate",
+        "configuration": config_json,
+        **{k: v for k, v in prov.items()},
+    }
+    return xr.Dataset(data, coords=coords, attrs=attrs)
+
+
+def rerun_arguments(ds: xr.Dataset) -> tuple[xr.Dataset, dict]:
+    """Inputs and keyword arguments that reproduce a run from its own output dataset."""
+    config = json.loads(ds.attrs["configuration"])
+    first = ds.isel(time=0)
+    inputs = xr.Dataset(
+        {
+            "depth": ds["depth"],
+            "eta": first["eta"].where(first["h"] > 0, 0.0).assign_attrs(cf.attrs("eta")),
+            "u": first["u"].assign_attrs(cf.attrs("u")),
+            "v": first["v"].assign_attrs(cf.attrs("v")),
+        }
+    ).drop_vars("time", errors="ignore")
+
+    def table(spec):
+        if isinstance(spec, dict) and "time" in spec:
+            values = np.asarray(spec["values"])
+            if values.shape[0] == 1 and spec["time"] == [0.0]:
+                return float(values[0, 0]) if values.shape[1] == 1 else values[0]
+            if values.shape[1] == 1:
+                return xr.DataArray(values[:, 0], coords={"time": spec["time"]}, dims="time")
+        return spec
+
+    physics = config["physics"]
+    if physics["friction"]["law"] == "none":
+        physics["friction"] = {"law": "none"}
+    elif not isinstance(physics["friction"]["coefficient"], float | int):
+        physics["friction"]["coefficient"] = ds["friction_coefficient"]
+    boundaries = {
+        side: {k: table(v) for k, v in spec.items()} for side, spec in config["boundaries"].items()
+    }
+    kwargs = {
+        "duration": config["duration"],
+        "output_every": config["output_every"],
+        "physics": physics,
+        "boundaries": boundaries,
+        "dtype": config["dtype"],
+    }
+    return inputs, kwargs
