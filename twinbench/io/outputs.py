@@ -100,7 +100,8 @@ def history_dataset(
     safe = np.where(wet, h, 1.0)
     u = np.where(wet, hu / safe, 0.0)
     v = np.where(wet, hv / safe, 0.0)
-    eta = np.where(wet, h + bed, np.maximum(h + bed, bed))
+    eta = np.where(wet, h + bed, np.maximum(h + bed, bed)).astype(h.dtype)
+    u, v = u.astype(h.dtype), v.astype(h.dtype)
     dims = ("time", y, x)
     data = {
         "eta": (dims, eta, cf.attrs("eta")),

@@ -1,0 +1,22 @@
+"""Shared fixtures: small CF input datasets built the way a user would."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from twinbench.domains.basins import grid_dataset
+
+
+@pytest.fixture
+def basin() -> xr.Dataset:
+    """A 30 × 20 closed basin with a sloping, bumpy bed, a dry corner and a free-surface bump."""
+    nx, ny, dx = 30, 20, 100.0
+    x = (np.arange(nx) + 0.5) * dx
+    y = (np.arange(ny) + 0.5) * dx
+    X, Y = np.meshgrid(x, y)
+    depth = 4.0 - 5.0 * X / x.max() + 0.8 * np.cos(Y / 400.0)  # negative (land) at the east end
+    eta = 0.4 * np.exp(-(((X - 900) ** 2 + (Y - 1000) ** 2) / 300.0**2))
+    eta = np.where(depth + eta > 0, eta, -depth)  # dry cells: free surface at the bed
+    return grid_dataset(x, y, depth, eta=eta)
