@@ -118,9 +118,12 @@ class Model:
             longest = float(np.max(np.diff(times))) if times.size > 1 else 0.0
             budget = _MAX_STEPS_FACTOR * math.ceil(longest / dt0) + 10_000 if dt0 > 0 else 10_000
             states, steps, status = core.history(
-                state, params, self.grid, jnp.asarray(times, self.dtype),
+                state,
+                params,
+                self.grid,
+                jnp.asarray(times, self.dtype),
                 jnp.asarray(min(budget, 2**31 - 1), jnp.int32),
-            )  # fmt: skip
+            )
             status = int(status)
         if status == core.NOT_FINITE:
             bad = int(np.argmax(~np.isfinite(np.asarray(states.h)).all(axis=(1, 2))))
@@ -147,9 +150,16 @@ class Model:
         device = jax.devices()[0]
         prov = outputs.provenance(f"{device.platform}:{device.device_kind}", wall_time, steps)
         return outputs.history_dataset(
-            self.grid_inputs, times, np.asarray(states.h), np.asarray(states.hu),
-            np.asarray(states.hv), self.physics["dry_depth"], config, prov, field,
-        )  # fmt: skip
+            self.grid_inputs,
+            times,
+            np.asarray(states.h),
+            np.asarray(states.hu),
+            np.asarray(states.hv),
+            self.physics["dry_depth"],
+            config,
+            prov,
+            field,
+        )
 
 
 def output_times(duration: float, every: float | None) -> np.ndarray:

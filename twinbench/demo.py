@@ -18,8 +18,12 @@ def run_tidal_basin(amplitude: float = 1.5, cycles: float = 2.0) -> xr.Dataset:
     basin = tidal_basin()
     duration = cycles * M2_PERIOD
     t = np.arange(0.0, duration + 600.0, 600.0)
-    tide = xr.DataArray(amplitude * np.sin(2 * np.pi * t / M2_PERIOD), coords={"time": t},
-                        dims="time", attrs={"units": "m"})  # fmt: skip
+    tide = xr.DataArray(
+        amplitude * np.sin(2 * np.pi * t / M2_PERIOD),
+        coords={"time": t},
+        dims="time",
+        attrs={"units": "m"},
+    )
     return twinbench.simulate(
         basin,
         duration,

@@ -186,14 +186,17 @@ def test_netcdf_round_trip(basin, tmp_path):
 def test_configuration_reruns_the_run(basin):
     from twinbench.io.outputs import rerun_arguments
 
-    n = xr.DataArray(np.linspace(0.02, 0.04, basin.sizes["x"])[None].repeat(basin.sizes["y"], 0),
-                     dims=("y", "x"))  # fmt: skip
+    n = xr.DataArray(
+        np.linspace(0.02, 0.04, basin.sizes["x"])[None].repeat(basin.sizes["y"], 0), dims=("y", "x")
+    )
     q = xr.DataArray([0.0, 0.5, 0.2], coords={"time": [0.0, 20.0, 40.0]}, dims="time")
     out = twinbench.simulate(
-        basin, 40.0, output_every=20.0,
+        basin,
+        40.0,
+        output_every=20.0,
         physics={"friction": {"law": "manning", "coefficient": n}, "coriolis": 1e-4},
         boundaries={"west": {"type": "discharge", "value": q}, "south": {"type": "open"}},
-    )  # fmt: skip
+    )
     inputs, kwargs = rerun_arguments(out)
     again = twinbench.simulate(inputs, **kwargs)
     np.testing.assert_allclose(again.eta, out.eta, atol=1e-12)

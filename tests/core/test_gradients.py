@@ -32,11 +32,17 @@ def model():
     ds = grid_dataset(x, y, depth, eta=eta, u=u, v=v)
     return twinbench.Model(
         ds,
-        physics={"friction": {"law": "manning", "coefficient": 0.03}, "coriolis": 1e-4,
-                 "viscosity": 0.5},
-        boundaries={"west": {"type": "level", "value": 0.1}, "east": {"type": "open"},
-                    "south": {"type": "discharge", "value": 0.4}},
-    )  # fmt: skip
+        physics={
+            "friction": {"law": "manning", "coefficient": 0.03},
+            "coriolis": 1e-4,
+            "viscosity": 0.5,
+        },
+        boundaries={
+            "west": {"type": "level", "value": 0.1},
+            "east": {"type": "open"},
+            "south": {"type": "discharge", "value": 0.4},
+        },
+    )
 
 
 def level_at_probe(model, params, state, dt):

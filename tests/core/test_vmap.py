@@ -18,9 +18,10 @@ def manning_params(model, n):
 
 def test_vmap_over_32_friction_values_equals_member_by_member(basin):
     model = twinbench.Model(
-        basin, physics={"friction": {"law": "manning", "coefficient": 0.03}},
+        basin,
+        physics={"friction": {"law": "manning", "coefficient": 0.03}},
         boundaries={"west": {"type": "level", "value": 0.2}},
-    )  # fmt: skip
+    )
     values = np.linspace(0.01, 0.08, 32)
     with model.precision():
         dt = 0.5 * float(model.stable_dt())

@@ -5,10 +5,11 @@ the outer state, and the same Riemann solver as in the interior gives the flux. 
 are in the boundary's frame: ``un`` along the *inward* normal, ``ut`` along the side. The bed
 beyond the edge continues the inner face level (no artificial step).
 
-Subcritical boundaries use the Riemann invariant ``un − 2c`` (c = √(g h)) of the characteristic
-that leaves the domain, so outgoing waves pass through an imposed level, and an imposed inflow
-adapts its depth to the interior (Toro 2001, *Shock-capturing methods for free-surface shallow
-flows*, §5; the approach of FullSWOF, Delestre et al. 2017).
+Subcritical boundaries take the Riemann invariant ``un − 2c`` (c = √(g h)) of the characteristic
+that leaves the domain from the interior and impose the other one: an imposed level is a node of
+η for waves arriving from inside (they reflect inverted, as at a model edge forced by a tide
+gauge), and an imposed inflow adapts its depth to the interior (Toro 2001, *Shock-capturing
+methods for free-surface shallow flows*, §5; the approach of FullSWOF, Delestre et al. 2017).
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ class Boundary(eqx.Module):
         """Largest step that still resolves this boundary's table (s)."""
         return float("inf")
 
+    #: Whether the boundary fixes the mass flux of an inflow exactly (see :meth:`inflow`).
+    imposes_inflow: bool = eqx.field(default=False, static=True, init=False)
+
+    def inflow(self, t: Array) -> Array:
+        """Inward mass flux (m² s⁻¹) imposed where positive; only if ``imposes_inflow``."""
+        raise NotImplementedError
+
 
 def _table_max_dt(times: Array) -> float:
     if times.shape[0] < 2:
@@ -68,13 +76,15 @@ class Open(Boundary):
 class Level(Boundary):
     """Imposed free-surface elevation η_b(t) (m), uniform or varying along the side.
 
-    ``values`` is ``(nt, n_along)`` or ``(nt, 1)`` over ``times`` (s). In subcritical flow the
-    outer depth is ``η_b − z`` and the normal velocity follows from the outgoing invariant; in
-    supercritical outflow the level cannot be imposed and the face is transmissive.
+    ``values`` is ``(nt, *face_shape)`` over ``times`` (s), the face shape being ``(n, 1)`` on
+    west/east sides and ``(1, n)`` on south/north ones (n = 1 for a uniform value). In
+    subcritical flow the outer depth is ``η_b − z`` and the normal velocity follows from the
+    outgoing invariant; in supercritical outflow the level cannot be imposed and the face is
+    transmissive.
     """
 
     times: Float[Array, " nt"]
-    values: Float[Array, "nt n"]
+    values: Float[Array, "nt a b"]
 
     def outer(self, inner, t, gravity):
         eta_b = sample(self.times, self.values, t)
@@ -104,8 +114,13 @@ class Discharge(Boundary):
     """
 
     times: Float[Array, " nt"]
-    values: Float[Array, "nt n"]
-    depth: Float[Array, " n"] | None = None
+    values: Float[Array, "nt a b"]
+    depth: Float[Array, ""] | None = None
+    imposes_inflow: bool = eqx.field(default=True, static=True, init=False)
+
+    def inflow(self, t):
+        """The discharge q(t): an inflow (q > 0) enters exactly, whatever the interior does."""
+        return sample(self.times, self.values, t)
 
     def outer(self, inner, t, gravity):
         q = sample(self.times, self.values, t)

@@ -86,11 +86,32 @@ def hll_flux(left: FaceState, right: FaceState, gravity: Array):
 
     mass = (s_right * q_left - s_left * q_right + s_left * s_right * (h_right - h_left)) * inv
     normal = (s_right * mom_left - s_left * mom_right + s_left * s_right * (q_right - q_left)) * inv
-    tangential = 0.5 * (mass * (left.ut + right.ut) - jnp.abs(mass) * (right.ut - left.ut))
+    tangential = upwind(mass, left.ut, right.ut)
     pressure_left = half_g * (left.h * left.h - h_left * h_left)
     pressure_right = half_g * (right.h * right.h - h_right * h_right)
     wave_speed = jnp.maximum(-s_left, s_right)
     return mass, normal, tangential, pressure_left, pressure_right, wave_speed
+
+
+def upwind(mass: Array, left: Array, right: Array) -> Array:
+    """Flux of a quantity carried by the mass flux: the upwind side's value times the flux."""
+    return 0.5 * (mass * (left + right) - jnp.abs(mass) * (right - left))
+
+
+def _impose_inflow(mass: Array, low: Boundary, high: Boundary, t: Array, axis: int, n: int):
+    """Replace the mass flux at boundary faces that impose an inflow by that inflow, exactly."""
+    faces = [mass]
+    if low.imposes_inflow:
+        q = jnp.broadcast_to(low.inflow(t), lax.slice_in_dim(mass, 0, 1, axis=axis).shape)
+        first = lax.slice_in_dim(mass, 0, 1, axis=axis)
+        rest = lax.slice_in_dim(mass, 1, n + 1, axis=axis)
+        faces = [jnp.where(q > 0.0, q, first), rest]
+    if high.imposes_inflow:
+        q = jnp.broadcast_to(high.inflow(t), lax.slice_in_dim(mass, 0, 1, axis=axis).shape)
+        body = jnp.concatenate(faces, axis=axis) if len(faces) > 1 else faces[0]
+        last = lax.slice_in_dim(body, n, n + 1, axis=axis)
+        faces = [lax.slice_in_dim(body, 0, n, axis=axis), jnp.where(q > 0.0, -q, last)]
+    return jnp.concatenate(faces, axis=axis)
 
 
 def _flip(face: FaceState) -> FaceState:
@@ -150,6 +171,9 @@ def directional_tendency(
         *(jnp.concatenate([f, o], axis=axis) for f, o in zip(lower_face, outer_high, strict=True))
     )
     mass, normal, tangential, p_left, p_right, wave_speed = hll_flux(left, right, gravity)
+    if low.imposes_inflow or high.imposes_inflow:
+        mass = _impose_inflow(mass, low, high, t, axis, n)
+        tangential = upwind(mass, left.ut, right.ut)
 
     hi = lambda a: lax.slice_in_dim(a, 1, n + 1, axis=axis)  # noqa: E731 — face i+½ of cell i
     lo = lambda a: lax.slice_in_dim(a, 0, n, axis=axis)  # noqa: E731 — face i−½ of cell i

@@ -25,14 +25,17 @@ def friction_law(spec: dict, dtype) -> core.FrictionLaw:
     return _FRICTION[spec["law"]](jnp.asarray(spec["coefficient"], dtype))
 
 
-def boundary(spec: dict, dtype) -> core.Boundary:
+def boundary(spec: dict, side: str, dtype) -> core.Boundary:
+    """The engine's boundary; tables are shaped like the side's faces: (nt, n, 1) on west/east,
+    (nt, 1, n) on south/north (n = 1 for a uniform value)."""
     kind = spec["type"]
     if kind == "wall":
         return core.Wall()
     if kind == "open":
         return core.Open()
     table: Table = spec["value"]
-    times, values = jnp.asarray(table.times, dtype), jnp.asarray(table.values, dtype)
+    along = table.values[:, :, None] if side in ("west", "east") else table.values[:, None, :]
+    times, values = jnp.asarray(table.times, dtype), jnp.asarray(along, dtype)
     if kind == "level":
         return core.Level(times, values)
     depth = spec.get("depth")
@@ -70,8 +73,11 @@ def surface_forcing(tables: dict[str, Table] | None, shape, dtype) -> core.Surfa
 
 def max_dt(boundaries: dict[str, Any], forcing: dict[str, Table] | None) -> float:
     """The step must not skip over the features of a boundary or forcing table."""
-    spacings = [np.min(np.diff(b["value"].times)) for b in boundaries.values()
-                if "value" in b and b["value"].times.size > 1]  # fmt: skip
+    spacings = [
+        np.min(np.diff(b["value"].times))
+        for b in boundaries.values()
+        if "value" in b and b["value"].times.size > 1
+    ]
     if forcing:
         spacings += [np.min(np.diff(t.times)) for t in forcing.values() if t.times.size > 1]
     return float(min(spacings)) if spacings else float("inf")
@@ -94,7 +100,7 @@ def build(
         coriolis=scalar(physics["coriolis"]),
         viscosity=scalar(physics["viscosity"]),
         dry_depth=scalar(physics["dry_depth"]),
-        boundaries=core.Boundaries(**{s: boundary(b, dtype) for s, b in boundaries.items()}),
+        boundaries=core.Boundaries(**{s: boundary(b, s, dtype) for s, b in boundaries.items()}),
         forcing=surface_forcing(forcing, (ny, nx), dtype),
         cfl=scalar(physics["cfl"]),
         max_dt=scalar(max_dt(boundaries, forcing)),

@@ -179,11 +179,15 @@ def parse_inputs(inputs: Any) -> GridInputs:
     v = _field(inputs, "v", x, y)
     zeros = np.zeros_like(depth)
     return GridInputs(
-        x, y, dx, dy, depth,
+        x,
+        y,
+        dx,
+        dy,
+        depth,
         eta if eta is not None else zeros,
         u if u is not None else zeros,
         v if v is not None else zeros,
-    )  # fmt: skip
+    )
 
 
 def _friction(spec: Any, grid: GridInputs) -> dict:
@@ -280,8 +284,10 @@ def parse_table(value: Any, what: str, along: Axis | None = None) -> Table:
         elif along is not None and extra == [along.name]:
             values = np.asarray(value.transpose("time", along.name).values, np.float64)
             if values.shape[1] != along.values.size:
-                raise InputError(f"{what} has {values.shape[1]} values along {along.name!r}, "
-                                 f"the side has {along.values.size} cells")  # fmt: skip
+                raise InputError(
+                    f"{what} has {values.shape[1]} values along {along.name!r}, "
+                    f"the side has {along.values.size} cells"
+                )
         else:
             raise InputError(f"{what} must vary over 'time' only, got dims {value.dims}")
         if not np.all(np.isfinite(values)):
@@ -332,8 +338,10 @@ def parse_forcing(forcing: Any, grid: GridInputs) -> dict[str, Table] | None:
         return None
     if not isinstance(forcing, xr.Dataset):
         raise InputError(f"forcing must be an xarray.Dataset, got {type(forcing).__name__}")
-    found = {name: cf.find(forcing, name) for name in
-             ("wind_x", "wind_y", "stress_x", "stress_y", "pressure")}  # fmt: skip
+    found = {
+        name: cf.find(forcing, name)
+        for name in ("wind_x", "wind_y", "stress_x", "stress_y", "pressure")
+    }
     wind = found["wind_x"] is not None or found["wind_y"] is not None
     stress = found["stress_x"] is not None or found["stress_y"] is not None
     if wind and stress:
@@ -350,8 +358,9 @@ def parse_forcing(forcing: Any, grid: GridInputs) -> dict[str, Table] | None:
         what = f"forcing variable {da.name!r} ({da.attrs['standard_name']})"
         extra = [d for d in da.dims if d != "time"]
         if extra and set(extra) != {grid.y.name, grid.x.name}:
-            raise InputError(f"{what} must have dims among (time, {grid.y.name}, {grid.x.name}), "
-                             f"got {da.dims}")  # fmt: skip
+            raise InputError(
+                f"{what} must have dims among (time, {grid.y.name}, {grid.x.name}), got {da.dims}"
+            )
         order = (["time"] if "time" in da.dims else []) + (
             [grid.y.name, grid.x.name] if extra else []
         )

@@ -32,24 +32,30 @@ def _jsonable(value: Any) -> Any:
 
 
 def configuration(
-    duration: float, output_every: float | None, physics: dict, boundaries: dict,
-    forcing: dict | None, dtype: str,
-) -> str:  # fmt: skip
+    duration: float,
+    output_every: float | None,
+    physics: dict,
+    boundaries: dict,
+    forcing: dict | None,
+    dtype: str,
+) -> str:
     """The run's full configuration as JSON (with the dataset itself, enough to rerun it)."""
     physics = dict(physics)
     coefficient = physics["friction"].get("coefficient")
     if isinstance(coefficient, np.ndarray) and np.all(coefficient == coefficient.flat[0]):
         physics["friction"] = {**physics["friction"], "coefficient": float(coefficient.flat[0])}
     return json.dumps(
-        _jsonable({
-            "duration": duration,
-            "output_every": output_every,
-            "dtype": dtype,
-            "physics": physics,
-            "boundaries": boundaries,
-            "forcing": forcing,
-        })
-    )  # fmt: skip
+        _jsonable(
+            {
+                "duration": duration,
+                "output_every": output_every,
+                "dtype": dtype,
+                "physics": physics,
+                "boundaries": boundaries,
+                "forcing": forcing,
+            }
+        )
+    )
 
 
 def _git_revision() -> str:
@@ -111,11 +117,17 @@ def history_dataset(
         "depth": ((y, x), grid.depth.astype(h.dtype), cf.attrs("depth")),
     }
     if friction_field is not None:
-        data["friction_coefficient"] = ((y, x), friction_field.astype(h.dtype),
-                                        {"long_name": "bottom friction coefficient",
-                                         "units": "1"})  # fmt: skip
-    time_attrs = {"standard_name": "time", "long_name": "time since start of run", "units": "s",
-                  "axis": "T"}  # fmt: skip
+        data["friction_coefficient"] = (
+            (y, x),
+            friction_field.astype(h.dtype),
+            {"long_name": "bottom friction coefficient", "units": "1"},
+        )
+    time_attrs = {
+        "standard_name": "time",
+        "long_name": "time since start of run",
+        "units": "s",
+        "axis": "T",
+    }
     coords = {
         "time": ("time", times, time_attrs),
         x: (x, grid.x.values, {**grid.x.attrs, "axis": "X"}),
