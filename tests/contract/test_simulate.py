@@ -200,3 +200,26 @@ def test_configuration_reruns_the_run(basin):
     inputs, kwargs = rerun_arguments(out)
     again = twinbench.simulate(inputs, **kwargs)
     np.testing.assert_allclose(again.eta, out.eta, atol=1e-12)
+
+
+def test_configuration_reruns_forcing_and_along_side_values(basin):
+    from twinbench.io.outputs import rerun_arguments
+
+    level = xr.DataArray(
+        np.linspace(0.0, 0.1, basin.sizes["y"])[None].repeat(2, 0),
+        coords={"time": [0.0, 60.0], "y": basin.y.values},
+        dims=("time", "y"),
+    )
+    wind = xr.Dataset(
+        {
+            "wx": ("time", [0.0, 15.0], {"standard_name": "x_wind", "units": "m s-1"}),
+            "p": ((), 101000.0, {"standard_name": "air_pressure_at_mean_sea_level", "units": "Pa"}),
+        },
+        coords={"time": [0.0, 60.0]},
+    )
+    out = twinbench.simulate(
+        basin, 60.0, forcing=wind, boundaries={"west": {"type": "level", "value": level}}
+    )
+    inputs, kwargs = rerun_arguments(out)
+    again = twinbench.simulate(inputs, **kwargs)
+    np.testing.assert_allclose(again.eta, out.eta, atol=1e-12)

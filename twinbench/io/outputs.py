@@ -157,14 +157,42 @@ def rerun_arguments(ds: xr.Dataset) -> tuple[xr.Dataset, dict]:
         }
     ).drop_vars("time", errors="ignore")
 
-    def table(spec):
-        if isinstance(spec, dict) and "time" in spec:
+    x_name = ds["depth"].dims[1]
+    y_name = ds["depth"].dims[0]
+
+    def table(spec, along: str):
+        if not (isinstance(spec, dict) and "time" in spec):
+            return spec
+        values = np.asarray(spec["values"])
+        if values.shape[1] == 1:
+            if spec["time"] == [0.0]:
+                return float(values[0, 0])
+            return xr.DataArray(values[:, 0], coords={"time": spec["time"]}, dims="time")
+        return xr.DataArray(
+            values, coords={"time": spec["time"], along: ds[along].values}, dims=("time", along)
+        )
+
+    forcing = None
+    if config.get("forcing"):
+        # Tables are piecewise linear in time: resampling on the union of their times is exact.
+        tables = config["forcing"]
+        varying = [spec["time"] for spec in tables.values() if len(spec["time"]) > 1]
+        times = np.unique(np.concatenate(varying)) if varying else None
+        forcing = xr.Dataset()
+        for name, spec in tables.items():
             values = np.asarray(spec["values"])
-            if values.shape[0] == 1 and spec["time"] == [0.0]:
-                return float(values[0, 0]) if values.shape[1] == 1 else values[0]
-            if values.shape[1] == 1:
-                return xr.DataArray(values[:, 0], coords={"time": spec["time"]}, dims="time")
-        return spec
+            space = () if values.shape[1:] == (1, 1) else (y_name, x_name)
+            flat = values.reshape(values.shape[0], -1)
+            if len(spec["time"]) == 1:
+                data, dims = flat[0], space
+            else:
+                cols = [np.interp(times, spec["time"], col) for col in flat.T]
+                data, dims = np.stack(cols, axis=-1), ("time", *space)
+            shape = [times.size] if "time" in dims else []
+            data = data.reshape(shape + ([] if not space else list(values.shape[1:])))
+            forcing[name] = xr.DataArray(data, dims=dims, attrs=cf.attrs(name))
+        if times is not None:
+            forcing = forcing.assign_coords(time=times)
 
     physics = config["physics"]
     if physics["friction"]["law"] == "none":
@@ -172,13 +200,15 @@ def rerun_arguments(ds: xr.Dataset) -> tuple[xr.Dataset, dict]:
     elif not isinstance(physics["friction"]["coefficient"], float | int):
         physics["friction"]["coefficient"] = ds["friction_coefficient"]
     boundaries = {
-        side: {k: table(v) for k, v in spec.items()} for side, spec in config["boundaries"].items()
+        side: {k: table(v, y_name if side in ("west", "east") else x_name) for k, v in spec.items()}
+        for side, spec in config["boundaries"].items()
     }
     kwargs = {
         "duration": config["duration"],
         "output_every": config["output_every"],
         "physics": physics,
         "boundaries": boundaries,
+        "forcing": forcing,
         "dtype": config["dtype"],
     }
     return inputs, kwargs
