@@ -15,12 +15,15 @@ methods for free-surface shallow flows*, §5; the approach of FullSWOF, Delestre
 from __future__ import annotations
 
 import abc
+import functools
 from typing import NamedTuple
 
 import equinox as eqx
+import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Float
 
+from twinbench.core import safe
 from twinbench.core.tables import sample
 
 
@@ -90,8 +93,8 @@ class Level(Boundary):
         eta_b = sample(self.times, self.values, t)
         bed = inner.eta - inner.h
         h_out = jnp.maximum(eta_b - bed, 0.0)
-        c_in = jnp.sqrt(gravity * inner.h)
-        c_out = jnp.sqrt(gravity * h_out)
+        c_in = safe.sqrt(gravity * inner.h)
+        c_out = safe.sqrt(gravity * h_out)
         un_out = inner.un - 2.0 * c_in + 2.0 * c_out
         imposed = FaceState(h_out, bed + h_out, un_out, inner.ut)
         supercritical_outflow = inner.un + c_in < 0.0
@@ -151,9 +154,28 @@ def _inflow_depth(q: Array, inner: FaceState, gravity: Array, iterations: int = 
     """
     qp = jnp.maximum(q, 0.0)
     r = inner.un - 2.0 * jnp.sqrt(gravity * inner.h)
+    c = _inflow_celerity(qp, r, gravity, iterations)
+    return c**2 / gravity
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(3,))
+def _inflow_celerity(qp: Array, r: Array, gravity: Array, iterations: int) -> Array:
+    """Root c > 0 of ``2c³ + r c² − g qp`` by Newton (see :func:`_inflow_depth`)."""
     c = jnp.maximum(-r, 0.0) + jnp.power(0.5 * gravity * qp + 1e-30, 1.0 / 3.0)
     for _ in range(iterations):
         f = 2.0 * c**3 + r * c**2 - gravity * qp
         df = 6.0 * c**2 + 2.0 * r * c
         c = c - f / jnp.where(df > 0.0, df, 1.0)
-    return c**2 / gravity
+    return c
+
+
+@_inflow_celerity.defjvp
+def _inflow_celerity_jvp(iterations, primals, tangents):
+    """Implicit function theorem on the converged root (not the unrolled Newton iterations):
+    ``(6c² + 2rc) dc + c² dr − qp dg − g dqp = 0``."""
+    qp, r, gravity = primals
+    dqp, dr, dg = tangents
+    c = _inflow_celerity(qp, r, gravity, iterations)
+    df = 6.0 * c**2 + 2.0 * r * c
+    dc = (gravity * dqp + qp * dg - c * c * dr) / jnp.where(df > 0.0, df, 1.0)
+    return c, dc

@@ -25,10 +25,12 @@ import jax.numpy as jnp
 from jax import lax
 from jaxtyping import Array
 
+from twinbench.core import safe
 from twinbench.core.boundaries import Boundary, FaceState
 
-# Keeps √(g h) differentiable at h = 0 (m² s⁻², far below any physical g h).
-_CELERITY_EPS = 1e-20
+
+# Magnitudes below which a difference (m, m s⁻¹) or a wave-speed spread is treated as zero.
+_TINY = 1e-12
 
 
 class Directional(NamedTuple):
@@ -56,10 +58,33 @@ def limited_slope(q: Array, axis: int) -> Array:
     forward = lax.slice_in_dim(padded, 2, n + 2, axis=axis) - q
     num = backward * jnp.abs(forward) + jnp.abs(backward) * forward
     den = jnp.abs(backward) + jnp.abs(forward)
-    return num / jnp.where(den > 0.0, den, 1.0)
+    # Differences below _TINY are round-off (or velocities decaying in a drying cell): no slope.
+    # A bare `den > 0` lets subnormal denominators through, whose square underflows in the
+    # derivative (0 · ∞ = NaN in reverse mode).
+    flat = den <= _TINY
+    return jnp.where(flat, 0.0, num / jnp.where(flat, 1.0, den))
 
 
-def hll_flux(left: FaceState, right: FaceState, gravity: Array):
+def _boundary_depth_slope(slope_h: Array, h: Array, eta: Array, axis: int) -> Array:
+    """Depth slope of the two boundary cells such that the reconstructed bed continues the bed
+    slope of the adjacent cells up to the domain edge (their free surface is first order).
+
+    With zero η slope there, ``z = η − h`` varies like the one-sided bed difference; the face
+    depth is kept ≥ 0 where the bed rises steeply towards the edge.
+    """
+    n = h.shape[axis]
+    bed = eta - h
+    take = lambda a, i: lax.slice_in_dim(a, i, i + 1, axis=axis)  # noqa: E731
+    rise_low = take(bed, 1) - take(bed, 0)
+    rise_high = take(bed, n - 1) - take(bed, n - 2)
+    # Face depths h ∓ s/2 must stay ≥ 0: |s| ≤ 2h on the side where the depth shrinks.
+    low = jnp.clip(-rise_low, -2.0 * take(h, 0), 2.0 * take(h, 0))
+    high = jnp.clip(-rise_high, -2.0 * take(h, n - 1), 2.0 * take(h, n - 1))
+    index = lax.broadcasted_iota(jnp.int32, h.shape, axis)
+    return jnp.where(index == 0, low, jnp.where(index == n - 1, high, slope_h))
+
+
+def hll_flux(left: FaceState, right: FaceState, gravity: Array, dry_depth: Array | float = 0.0):
     """Hydrostatically reconstructed HLL flux at faces (normal velocity ``un``).
 
     Returns mass flux, normal and tangential momentum fluxes, the pressure corrections
@@ -70,13 +95,17 @@ def hll_flux(left: FaceState, right: FaceState, gravity: Array):
     bed_star = jnp.maximum(bed_left, bed_right)
     h_left = jnp.maximum(left.eta - bed_star, 0.0)
     h_right = jnp.maximum(right.eta - bed_star, 0.0)
+    # A face layer thinner than the dry depth carries nothing: dry cells do not flow, and the
+    # celerity's derivative g/(2c) stays bounded, so gradients through drying fronts stay finite.
+    h_left = jnp.where(h_left > dry_depth, h_left, 0.0)
+    h_right = jnp.where(h_right > dry_depth, h_right, 0.0)
 
-    c_left = jnp.sqrt(gravity * h_left + _CELERITY_EPS)
-    c_right = jnp.sqrt(gravity * h_right + _CELERITY_EPS)
+    c_left = safe.sqrt(gravity * h_left)
+    c_right = safe.sqrt(gravity * h_right)
     s_left = jnp.minimum(jnp.minimum(left.un - c_left, right.un - c_right), 0.0)
     s_right = jnp.maximum(jnp.maximum(left.un + c_left, right.un + c_right), 0.0)
     spread = s_right - s_left
-    inv = 1.0 / jnp.where(spread > 0.0, spread, 1.0)
+    inv = jnp.where(spread > _TINY, 1.0 / jnp.where(spread > _TINY, spread, 1.0), 0.0)
 
     q_left = h_left * left.un
     q_right = h_right * right.un
@@ -130,6 +159,7 @@ def directional_tendency(
     high: Boundary,
     t: Array,
     gravity: Array,
+    dry_depth: Array | float = 0.0,
 ) -> Directional:
     """Flux-divergence and bed-slope tendencies along ``axis`` (see the module docstring).
 
@@ -139,6 +169,8 @@ def directional_tendency(
     n = h.shape[axis]
     cells = (h, eta, un, ut)
     slopes = [0.5 * limited_slope(q, axis) for q in cells]
+    if n > 1:
+        slopes[0] = 0.5 * _boundary_depth_slope(slopes[0] * 2.0, h, eta, axis)
     lower_face = FaceState(
         *(q - s for q, s in zip(cells, slopes, strict=True))
     )  # value at i−½ (⁺ side)
@@ -170,7 +202,9 @@ def directional_tendency(
     right = FaceState(
         *(jnp.concatenate([f, o], axis=axis) for f, o in zip(lower_face, outer_high, strict=True))
     )
-    mass, normal, tangential, p_left, p_right, wave_speed = hll_flux(left, right, gravity)
+    mass, normal, tangential, p_left, p_right, wave_speed = hll_flux(
+        left, right, gravity, dry_depth
+    )
     if low.imposes_inflow or high.imposes_inflow:
         mass = _impose_inflow(mass, low, high, t, axis, n)
         tangential = upwind(mass, left.ut, right.ut)

@@ -2,7 +2,7 @@
 
 One step of size Δt (Shu & Osher 1988; friction as in Delestre et al. 2017, FullSWOF):
 
-    U⁽¹⁾ = F(U + Δt L(U))            with F(U) = (h, hU / (1 + Δt k(U)))
+    U⁽¹⁾ = F(U + Δt L(U))            with F(V) = (h_V, hU_V / (1 + Δt k(h_V, |U|)))
     U⁽²⁾ = F(U⁽¹⁾ + Δt L(U⁽¹⁾))
     Uⁿ⁺¹ = (U + U⁽²⁾) / 2
 
@@ -29,12 +29,20 @@ from twinbench.core.types import Grid, Params, State
 OK, NOT_FINITE, STALLED = 0, 1, 2
 
 
-def _apply_friction(h: Array, hu: Array, hv: Array, params: Params, dt: Array):
-    """Semi-implicit bed friction ``hU ← hU / (1 + Δt k)``; dry cells lose their momentum."""
+def _apply_friction(
+    h: Array, hu: Array, hv: Array, params: Params, dt: Array, before: State
+) -> tuple[Array, Array]:
+    """Semi-implicit bed friction ``hU ← hU / (1 + Δt k)``; dry cells lose their momentum.
+
+    k takes the new depth and the speed of the stage's input state ``before``, so that a
+    steady state satisfies ``tendency = k hU`` exactly, whatever Δt.
+    """
     wet = h > params.dry_depth
     h_safe = jnp.where(wet, h, 1.0)
-    u = hu / h_safe
-    v = hv / h_safe
+    was_wet = before.h > params.dry_depth
+    h_before = jnp.where(was_wet, before.h, 1.0)
+    u = jnp.where(was_wet, before.hu / h_before, 0.0)
+    v = jnp.where(was_wet, before.hv / h_before, 0.0)
     k = params.friction.rate(h_safe, u, v, params.gravity)
     damping = jnp.where(wet, 1.0 / (1.0 + dt * k), 0.0)
     return hu * damping, hv * damping
@@ -43,7 +51,9 @@ def _apply_friction(h: Array, hu: Array, hv: Array, params: Params, dt: Array):
 def _stage(state: State, params: Params, grid: Grid, dt: Array, rates=None):
     tend = tendency(state, params, grid) if rates is None else rates
     h = jnp.maximum(state.h + dt * tend.dh, 0.0)
-    hu, hv = _apply_friction(h, state.hu + dt * tend.dhu, state.hv + dt * tend.dhv, params, dt)
+    hu, hv = _apply_friction(
+        h, state.hu + dt * tend.dhu, state.hv + dt * tend.dhv, params, dt, before=state
+    )
     return State(h, hu, hv, state.t + dt)
 
 
@@ -133,16 +143,34 @@ def run(
     dt: float | Array,
     n_steps: int,
     checkpoints: int | None = None,
+    adjoint: str = "hand",
+    memory_budget: float | None = None,
 ) -> State:
     """``n_steps`` fixed steps of ``dt`` s: the differentiable path (``jax.grad``, ``jax.vmap``).
 
-    Reverse mode stores only ``checkpoints`` states (√n_steps by default) and recomputes the
-    steps between them (two-level checkpointing), so memory stays bounded for long runs.
+    Reverse mode (``adjoint="hand"``, the default) uses the hand-written step adjoint of
+    :mod:`twinbench.core.adjoint`: the forward pass stores the input of every step while they
+    fit in ``memory_budget`` bytes (default 512 MiB), else one state every few steps, whose
+    segments are recomputed. ``checkpoints`` fixes the number of stored states instead.
+    ``adjoint="autodiff"`` is plain ``jax.grad`` with two-level checkpointing (``checkpoints``
+    states, √n_steps by default): slower to compile and to run, kept as a reference.
     ``dt`` must respect the CFL limit: see :func:`stable_dt`.
     """
     dt = jnp.asarray(dt, state.h.dtype)
     if n_steps == 0:
         return state
+    if adjoint == "hand":
+        from twinbench.core import adjoint as hand
+
+        if checkpoints:
+            segment = max(1, n_steps // checkpoints)
+        else:
+            state_bytes = 3 * state.h.size * state.h.dtype.itemsize
+            budget = hand.DEFAULT_MEMORY_BUDGET if memory_budget is None else memory_budget
+            segment = hand.segment_length(n_steps, state_bytes, budget)
+        return hand.run(state, params, grid, dt, n_steps, segment)
+    if adjoint != "autodiff":
+        raise ValueError(f"adjoint must be 'hand' or 'autodiff', got {adjoint!r}")
     outer = checkpoints or max(1, round(math.sqrt(n_steps)))
     inner, remainder = divmod(n_steps, outer)
 

@@ -1,0 +1,414 @@
+"""The validation cases: build contract inputs, run ``twinbench.simulate``, measure errors.
+
+Shared by the tests (``test_*.py`` here) and by ``report.py``, which prints the tables of
+``docs/validation.md``. Every run is cached per parameter set, so the tests that look at
+different aspects of one run (error, conservation, positivity) pay for it once.
+
+Inputs are built the way a user would, from the public contract only (CF standard names), and
+outputs are read back by standard name. Errors are relative L1 norms,
+``‖f − f_exact‖₁ / ‖f_exact‖₁`` over cell centres, and orders are ``log2(e_coarse / e_fine)``
+between a grid and the one twice as fine.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import time
+from dataclasses import dataclass, field
+
+import analytic
+import numpy as np
+import xarray as xr
+
+import twinbench
+
+# Standard names of the contract.
+X = "projection_x_coordinate"
+Y = "projection_y_coordinate"
+BED = "sea_floor_depth_below_geoid"
+ETA = "sea_surface_height_above_geoid"
+DEPTH = "sea_floor_depth_below_sea_surface"
+U = "sea_water_x_velocity"
+V = "sea_water_y_velocity"
+
+
+def cf_dataset(
+    x: np.ndarray,
+    y: np.ndarray,
+    bed_depth: np.ndarray,
+    eta: np.ndarray | None = None,
+    u: np.ndarray | None = None,
+    v: np.ndarray | None = None,
+) -> xr.Dataset:
+    """A contract inputs dataset on cell centres ``x`` (nx,), ``y`` (ny,) (m).
+
+    ``bed_depth`` is positive down (m), ``eta`` the initial free surface (m), ``u``/``v`` the
+    initial velocities (m s⁻¹); fields are ``(ny, nx)``. Variable names are deliberately not the
+    engine's: the contract finds them by ``standard_name``.
+    """
+    shape = (len(y), len(x))
+
+    def var(values, standard_name, units):
+        values = np.broadcast_to(np.asarray(values, dtype=float), shape).copy()
+        return ("y", "x"), values, {"standard_name": standard_name, "units": units}
+
+    data = {"bathymetry": var(bed_depth, BED, "m")}
+    if eta is not None:
+        data["zeta"] = var(eta, ETA, "m")
+    if u is not None:
+        data["ux"] = var(u, U, "m s-1")
+    if v is not None:
+        data["vy"] = var(v, V, "m s-1")
+    coords = {
+        "x": ("x", np.asarray(x, dtype=float), {"standard_name": X, "units": "m"}),
+        "y": ("y", np.asarray(y, dtype=float), {"standard_name": Y, "units": "m"}),
+    }
+    return xr.Dataset(data, coords=coords)
+
+
+def centres(length: float, cells: int) -> np.ndarray:
+    """Cell centres of ``cells`` equal cells on [0, length] (m)."""
+    return (np.arange(cells) + 0.5) * (length / cells)
+
+
+def field_of(out: xr.Dataset, standard_name: str) -> np.ndarray:
+    """The output variable with ``standard_name`` as a ``(time, y, x)`` NumPy array."""
+    hits = [v for v in out.data_vars.values() if v.attrs.get("standard_name") == standard_name]
+    if len(hits) != 1:
+        raise KeyError(f"expected one output variable with standard_name {standard_name!r}")
+    return np.asarray(hits[0].transpose("time", "y", "x").values)
+
+
+def relative_l1(numerical: np.ndarray, exact: np.ndarray) -> float:
+    """‖numerical − exact‖₁ / ‖exact‖₁ on a uniform grid (the cell area cancels)."""
+    return float(np.sum(np.abs(numerical - exact)) / np.sum(np.abs(exact)))
+
+
+def order(coarse: float, fine: float, ratio: float = 2.0) -> float:
+    """Observed order of accuracy between errors on grids ``ratio`` apart."""
+    return math.log(coarse / fine) / math.log(ratio)
+
+
+@dataclass
+class Run:
+    """One simulation: the output, the wall time and the measured quantities."""
+
+    out: xr.Dataset
+    seconds: float
+    metrics: dict = field(default_factory=dict)
+
+    @property
+    def h(self) -> np.ndarray:
+        return field_of(self.out, DEPTH)
+
+    @property
+    def eta(self) -> np.ndarray:
+        return field_of(self.out, ETA)
+
+    @property
+    def u(self) -> np.ndarray:
+        return field_of(self.out, U)
+
+    @property
+    def v(self) -> np.ndarray:
+        return field_of(self.out, V)
+
+    def volumes(self) -> np.ndarray:
+        """Total water volume (m³, per metre of width when 1-D) at every output time."""
+        x = self.out["x"].values
+        y = self.out["y"].values
+        dx = float(x[1] - x[0]) if x.size > 1 else float(y[1] - y[0])
+        dy = float(y[1] - y[0]) if y.size > 1 else dx
+        return np.sum(self.h.astype(np.float64), axis=(1, 2)) * dx * dy
+
+    def relative_volume_change(self) -> float:
+        vol = self.volumes()
+        return float(np.max(np.abs(vol - vol[0])) / vol[0])
+
+
+def _run(inputs: xr.Dataset, duration: float, **kwargs) -> Run:
+    start = time.perf_counter()
+    out = twinbench.simulate(inputs, duration, **kwargs)
+    return Run(out, time.perf_counter() - start)
+
+
+# --------------------------------------------------------------------------------------------
+# Dam breaks (SWASHES parameters: 10 m channel, dam at 5 m, 6 s)
+# --------------------------------------------------------------------------------------------
+DAM = {"length": 10.0, "x0": 5.0, "h_left": 0.005, "h_right": 0.001, "duration": 6.0}
+
+
+@functools.cache
+def dam_break(cells: int, wet: bool, dtype: str = "float64") -> Run:
+    """Stoker (``wet``) or Ritter dam break in a closed 1-cell-wide channel of ``cells`` cells.
+
+    The waves stay inside the channel until t = 6 s, so the walls do not matter and the run
+    doubles as a closed-basin conservation test.
+    """
+    p = DAM
+    x = centres(p["length"], cells)
+    h_right = p["h_right"] if wet else 0.0
+    eta = np.where(x < p["x0"], p["h_left"], h_right)
+    inputs = cf_dataset(x, [0.0], np.zeros(cells), eta=eta)
+    run = _run(inputs, p["duration"], output_every=p["duration"] / 4, dtype=dtype)
+    t = p["duration"]
+    if wet:
+        h_exact, u_exact = analytic.stoker(x, t, p["h_left"], p["h_right"], p["x0"])
+    else:
+        h_exact, u_exact = analytic.ritter(x, t, p["h_left"], p["x0"])
+    h = run.h[-1, 0].astype(np.float64)
+    hu = h * run.u[-1, 0].astype(np.float64)
+    run.metrics = {
+        "dx": p["length"] / cells,
+        "l1_h": relative_l1(h, h_exact),
+        "l1_hu": relative_l1(hu, h_exact * u_exact),
+        "l1_h_abs": float(np.sum(np.abs(h - h_exact)) * p["length"] / cells),
+        "l1_hu_abs": float(np.sum(np.abs(hu - h_exact * u_exact)) * p["length"] / cells),
+        "volume": run.relative_volume_change(),
+        "min_h": float(np.min(run.h)),
+    }
+    return run
+
+
+# --------------------------------------------------------------------------------------------
+# Lake at rest (SWASHES §3.1.1, §3.1.2: 25 m channel, bump of 0.2 m at x = 10 m)
+# --------------------------------------------------------------------------------------------
+LAKE = {"length": 25.0, "duration": 100.0, "duration_2d": 20.0}
+
+
+@functools.cache
+def lake_at_rest(cells: int, level: float) -> Run:
+    """Still water at ``level`` over the SWASHES bump; walls at both ends."""
+    x = centres(LAKE["length"], cells)
+    bed = analytic.bump_bed(x)
+    h_exact, _ = analytic.lake_at_rest(bed, level)
+    inputs = cf_dataset(x, [0.0], -bed, eta=np.maximum(level, bed))
+    run = _run(inputs, LAKE["duration"], output_every=LAKE["duration"] / 4)
+    wet = h_exact > 0
+    run.metrics = {
+        "max_u": float(np.max(np.abs(run.u))),
+        "max_v": float(np.max(np.abs(run.v))),
+        "max_h_error": float(np.max(np.abs(run.h - h_exact))),
+        "max_eta_error": float(np.max(np.abs(run.eta[:, 0][:, wet] - level))),
+        "dry_cells": int(np.sum(~wet)),
+        "volume": run.relative_volume_change(),
+    }
+    return run
+
+
+@functools.cache
+def lake_at_rest_2d(cells: int, level: float) -> Run:
+    """Still water over a 2-D bump z = max(0, 0.2 − 0.05 r²) (r from the centre of a 12 m
+    square), emerged when ``level`` < 0.2 m: tests both axes and diagonal shorelines."""
+    x = centres(12.0, cells)
+    xx, yy = np.meshgrid(x, x)
+    bed = np.maximum(0.0, 0.2 - 0.05 * ((xx - 6.0) ** 2 + (yy - 6.0) ** 2))
+    h_exact, _ = analytic.lake_at_rest(bed, level)
+    inputs = cf_dataset(x, x, -bed, eta=np.maximum(level, bed))
+    run = _run(inputs, LAKE["duration_2d"], output_every=LAKE["duration_2d"] / 4)
+    wet = h_exact > 0
+    run.metrics = {
+        "max_u": float(np.max(np.abs(run.u))),
+        "max_v": float(np.max(np.abs(run.v))),
+        "max_h_error": float(np.max(np.abs(run.h - h_exact))),
+        "max_eta_error": float(np.max(np.abs(run.eta[:, wet] - level))),
+        "dry_cells": int(np.sum(~wet)),
+        "volume": run.relative_volume_change(),
+    }
+    return run
+
+
+# --------------------------------------------------------------------------------------------
+# MacDonald's long channel (SWASHES §3.2, subcritical, Manning n = 0.033, q = 2 m² s⁻¹)
+# --------------------------------------------------------------------------------------------
+MACDONALD = analytic.MacDonald()
+MACDONALD_RUN = {"duration": 6000.0, "output_every": 500.0}
+
+
+@functools.cache
+def macdonald(cells: int, cfl: float = 0.45) -> Run:
+    """Steady flow in the 1000 m MacDonald channel, from still water to the steady state.
+
+    The bed is the exact z(x) at cell centres; the run starts from the exact depth at rest
+    (u = 0), so the discharge has to establish itself, and ends at a steady state (checked by
+    the change over the last output interval). Upstream: discharge q; downstream: level
+    η = h(L) + z(L) = h(L).
+    """
+    case = MACDONALD
+    x = centres(case.length, cells)
+    bed = case.bed(x)
+    h_exact = case.depth(x)
+    inputs = cf_dataset(x, [0.0], -bed, eta=bed + h_exact, u=np.zeros(cells))
+    level = float(case.depth(np.array([case.length]))[0])
+    run = _run(
+        inputs,
+        MACDONALD_RUN["duration"],
+        output_every=MACDONALD_RUN["output_every"],
+        physics={"cfl": cfl, "friction": {"law": "manning", "coefficient": case.manning}},
+        boundaries={
+            "west": {"type": "discharge", "value": case.discharge},
+            "east": {"type": "level", "value": level},
+        },
+    )
+    h = run.h[:, 0]
+    hu = h * run.u[:, 0]
+    interval = MACDONALD_RUN["output_every"]
+    interior = (x > 0.1 * case.length) & (x < 0.9 * case.length)
+    run.metrics = {
+        "dx": case.length / cells,
+        "cfl": cfl,
+        "l1_h": relative_l1(h[-1], h_exact),
+        "l1_h_interior": relative_l1(h[-1][interior], h_exact[interior]),
+        "l1_hu": relative_l1(hu[-1], np.full(cells, case.discharge)),
+        "max_h_error": float(np.max(np.abs(h[-1] - h_exact))),
+        "steadiness": float(np.max(np.abs(h[-1] - h[-2])) / interval),
+    }
+    return run
+
+
+NORMAL_FLOW = {"length": 1000.0, "slope": 1e-3, "manning": 0.033, "discharge": 1.0}
+
+
+@functools.cache
+def normal_flow(cells: int, cfl: float = 0.45) -> Run:
+    """Uniform flow at the Manning normal depth down a 1000 m, 0.1 % slope, started exactly.
+
+    Upstream discharge q, downstream level at the normal depth; run with Courant number
+    ``cfl`` to a steady state. The exact solution is h = h_n everywhere; the interior of a
+    linear bed with constant depth is reproduced exactly by the spatial scheme, so what is
+    left measures the boundaries and the time discretisation of friction.
+    """
+    p = NORMAL_FLOW
+    h_n = analytic.manning_normal_depth(p["discharge"], p["manning"], p["slope"])
+    x = centres(p["length"], cells)
+    bed = p["slope"] * (p["length"] - x)
+    inputs = cf_dataset(x, [0.0], -bed, eta=bed + h_n, u=np.full(cells, p["discharge"] / h_n))
+    run = _run(
+        inputs,
+        MACDONALD_RUN["duration"],
+        output_every=MACDONALD_RUN["output_every"],
+        physics={"cfl": cfl, "friction": {"law": "manning", "coefficient": p["manning"]}},
+        boundaries={
+            "west": {"type": "discharge", "value": p["discharge"]},
+            "east": {"type": "level", "value": h_n},
+        },
+    )
+    h = run.h[-1, 0]
+    middle = slice(cells // 4, 3 * cells // 4)
+    run.metrics = {
+        "dx": p["length"] / cells,
+        "cfl": cfl,
+        "normal_depth": h_n,
+        "max_error": float(np.max(np.abs(h - h_n)) / h_n),
+        "interior_error": float(np.max(np.abs(h[middle] - h_n)) / h_n),
+        "steadiness": float(np.max(np.abs(run.h[-1] - run.h[-2])) / MACDONALD_RUN["output_every"]),
+    }
+    return run
+
+
+# --------------------------------------------------------------------------------------------
+# Thacker's radially symmetric paraboloid (SWASHES: a = 1 m, r0 = 0.8 m, h0 = 0.1 m, L = 4 m)
+# --------------------------------------------------------------------------------------------
+THACKER = analytic.ThackerRadial()
+
+
+@functools.cache
+def thacker(cells: int, periods: float = 1.0) -> Run:
+    """Thacker's oscillation in a ``cells`` × ``cells`` square with walls, over ``periods``."""
+    case = THACKER
+    x = centres(case.length, cells)
+    xx, yy = np.meshgrid(x, x)
+    bed = case.bed(xx, yy)
+    h0 = case.depth(xx, yy, 0.0)
+    inputs = cf_dataset(x, x, -bed, eta=bed + h0)
+    duration = periods * case.period
+    run = _run(inputs, duration, output_every=case.period / 4)
+    l1_h, flux_error, flux_norm = [], 0.0, 0.0
+    for k, t in enumerate(run.out["time"].values.astype(float)):
+        h = run.h[k].astype(np.float64)
+        h_exact = case.depth(xx, yy, t)
+        u_exact, v_exact = case.velocity(xx, yy, t)
+        l1_h.append(relative_l1(h, h_exact))
+        flux_error += np.sum(np.abs(h * run.u[k] - h_exact * u_exact))
+        flux_error += np.sum(np.abs(h * run.v[k] - h_exact * v_exact))
+        flux_norm += np.sum(np.abs(h_exact * u_exact) + np.abs(h_exact * v_exact))
+    run.metrics = {
+        "dx": case.length / cells,
+        "l1_h": l1_h[-1],
+        "l1_h_max": max(l1_h),
+        "l1_hu": float(flux_error / flux_norm),
+        "volume": run.relative_volume_change(),
+        "min_h": float(np.min(run.h)),
+    }
+    return run
+
+
+# --------------------------------------------------------------------------------------------
+# Seiche (mode 1 in a closed 1000 m basin, 10 m deep, 1 mm amplitude)
+# --------------------------------------------------------------------------------------------
+SEICHE = analytic.Seiche(length=1000.0, depth=10.0, amplitude=0.001)
+
+
+@functools.cache
+def seiche(cells: int, periods: float, samples_per_period: int = 40, axis: str = "x") -> Run:
+    """The mode-1 seiche, started from rest at its largest elevation, sampled in time.
+
+    ``axis`` chooses the direction of the basin ("x": nx = ``cells``, ny = 1; "y": the
+    transpose), so that both directions of the engine are exercised.
+    """
+    case = SEICHE
+    s = centres(case.length, cells)
+    eta0 = case.cell_average_surface(s, case.length / cells, 0.0)
+    if axis == "x":
+        inputs = cf_dataset(s, [0.0], np.full(cells, case.depth), eta=eta0)
+    else:
+        inputs = cf_dataset([0.0], s, np.full((cells, 1), case.depth), eta=eta0[:, None])
+    duration = periods * case.period
+    run = _run(inputs, duration, output_every=case.period / samples_per_period)
+    eta = run.eta[:, :, 0] if axis == "y" else run.eta[:, 0, :]
+    times = run.out["time"].values.astype(float)
+    exact = case.cell_average_surface(s, case.length / cells, times[-1])
+    period, decay = _period_and_decay(times, eta[:, 0])
+    run.metrics = {
+        "dx": case.length / cells,
+        "l1_eta": float(np.sum(np.abs(eta[-1] - exact)) / np.sum(np.abs(eta0))),
+        "period": period,
+        "period_error": period / case.period - 1.0,
+        "decay_per_period": decay,
+        "volume": run.relative_volume_change(),
+    }
+    return run
+
+
+def _period_and_decay(times: np.ndarray, signal: np.ndarray) -> tuple[float, float]:
+    """Period (s) from the upward and downward zero crossings of ``signal`` (linear
+    interpolation between samples, a fit of crossing time against crossing number), and the
+    relative amplitude lost per period (a fit of log |extremum| against time)."""
+    sign = np.sign(signal)
+    idx = np.nonzero(sign[:-1] * sign[1:] < 0)[0]
+    crossings = times[idx] - signal[idx] * (times[idx + 1] - times[idx]) / (
+        signal[idx + 1] - signal[idx]
+    )
+    half_period = np.polyfit(np.arange(crossings.size), crossings, 1)[0]
+    period = 2.0 * half_period
+    # Extrema between consecutive crossings, refined by a parabola through the top 3 samples.
+    peaks_t, peaks_a = [], []
+    bounds = np.concatenate([[0], idx + 1, [signal.size]])
+    for lo, hi in itertools.pairwise(bounds):
+        if hi - lo < 3:
+            continue
+        k = lo + int(np.argmax(np.abs(signal[lo:hi])))
+        if k in (0, signal.size - 1):
+            peaks_t.append(times[k])
+            peaks_a.append(abs(signal[k]))
+            continue
+        y0, y1, y2 = np.abs(signal[k - 1 : k + 2])
+        denom = y0 - 2 * y1 + y2
+        shift = 0.5 * (y0 - y2) / denom if denom != 0 else 0.0
+        peaks_t.append(times[k] + shift * (times[k + 1] - times[k]))
+        peaks_a.append(y1 - 0.25 * (y0 - y2) * shift)
+    slope = np.polyfit(peaks_t, np.log(peaks_a), 1)[0]
+    decay = 1.0 - math.exp(slope * period)
+    return float(period), float(decay)

@@ -1,0 +1,354 @@
+"""Rerun the validation cases and print docs/validation.md (markdown) on stdout.
+
+Usage, from the repository root::
+
+    .venv/bin/python tests/physics/report.py > docs/validation.md
+
+The cases and their measurements are those of the tests (``cases.py``), plus one finer grid
+per case where it is affordable, so that the orders in the document show the trend.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import platform
+import sys
+import time
+
+import analytic
+import cases
+import jax
+import numpy as np
+
+import twinbench
+
+
+def fmt(value: float, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if value == 0:
+        return "0"
+    return f"{value:.{digits}e}"
+
+
+def orders(errors: list[float]) -> list[str]:
+    return ["–"] + [f"{cases.order(a, b):.2f}" for a, b in itertools.pairwise(errors)]
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    def cell(value) -> str:
+        return str(value).replace("|", "\\|")
+
+    lines = ["| " + " | ".join(map(cell, header)) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def convergence(runs: list, keys: list[tuple[str, str]], extra=()) -> str:
+    header = ["cells", "Δx (m)"]
+    for _, label in keys:
+        header += [label, "order"]
+    header += [label for _, label in extra] + ["wall time (s)"]
+    columns = {key: orders([r.metrics[key] for r in runs]) for key, _ in keys}
+    rows = []
+    for i, run in enumerate(runs):
+        ny, nx = run.h.shape[1:]
+        row = [f"{nx} × {ny}" if ny > 1 else str(nx), f"{run.metrics['dx']:.4g}"]
+        for key, _ in keys:
+            row += [fmt(run.metrics[key]), columns[key][i]]
+        row += [fmt(run.metrics[key]) for key, _ in extra]
+        row.append(f"{run.seconds:.1f}")
+        rows.append(row)
+    return table(header, rows)
+
+
+def section_dam_breaks() -> str:
+    p = cases.DAM
+    s = analytic.stoker_state(p["h_left"], p["h_right"])
+    stoker = [cases.dam_break(n, True) for n in (200, 400, 800)]
+    ritter = [cases.dam_break(n, False) for n in (200, 400, 800)]
+    f32 = cases.dam_break(400, True, "float32")
+    keys = [("l1_h", "L1(h) rel."), ("l1_hu", "L1(hu) rel.")]
+    extra = [("volume", "volume change"), ("min_h", "min h (m)")]
+    smear = [
+        [
+            str(round(p["length"] / r.metrics["dx"])),
+            f"{r.metrics['l1_h_abs'] / (r.metrics['dx'] * (s.h_m - p['h_right'])):.2f}",
+            f"{r.metrics['l1_hu_abs'] / (r.metrics['dx'] * s.h_m * s.u_m):.2f}",
+        ]
+        for r in stoker
+    ]
+    m32, m64 = f32.metrics, stoker[1].metrics
+    return f"""## Dam breaks: Stoker (wet bed) and Ritter (dry bed)
+
+SWASHES, dam breaks without friction. Channel 10 m, dam at x0 = 5 m, h_l = 5 mm,
+h_r = 1 mm (Stoker) or 0 (Ritter), g = 9.81, t = 6 s; 1 cell wide, walls (the waves stay
+inside). Exact: `analytic.stoker`, `analytic.ritter`; Stoker's middle state
+h_m = {s.h_m:.6g} m, u_m = {s.u_m:.6g} m/s, shock speed {s.speed_shock:.6g} m/s (Brent
+on SWASHES' c_m equation). Errors are relative L1 norms at t = 6 s.
+
+**Stoker**
+
+{convergence(stoker, keys, extra)}
+
+Absolute L1 error in units of Δx × (jump at the shock) — the width, in cells, of an
+equivalent linear smearing divided by 4:
+
+{table(["cells", "‖h − h_exact‖₁ / (Δx [h])", "‖hu − (hu)_exact‖₁ / (Δx [hu])"], smear)}
+
+**Ritter**
+
+{convergence(ritter, keys, extra)}
+
+**float32** (Stoker, 400 cells): L1(h) {fmt(m32["l1_h"], 4)} vs {fmt(m64["l1_h"], 4)} in
+float64, L1(hu) {fmt(m32["l1_hu"], 4)} vs {fmt(m64["l1_hu"], 4)}; volume change
+{fmt(m32["volume"])}; {f32.seconds:.1f} s.
+
+Thresholds (tests/physics/test_dam_break.py): order ≥ 0.8 between 200 and 400 cells for h
+and hu (discontinuities and fronts make any shock-capturing scheme first order in L1);
+Stoker ‖e_h‖₁ ≤ 2 Δx [h] and ‖e_hu‖₁ ≤ 2 Δx [hu] (a shock spread linearly over 8 cells;
+HLL spreads it over 3–4); Ritter L1(h) ≤ 1 %, L1(hu) ≤ 5 % on 200 cells; volume to 1e-12
+(walls, float64); h ≥ 0. float32: errors equal to float64's within 1 % (rounding, ~1e-6
+relative over ~150 steps, is 10⁻³ of the discretisation error) and volume within 1e-5
+(ε ≈ 6e-8 times the number of steps).
+"""
+
+
+def section_lake() -> str:
+    rows = []
+    for label, run in [
+        ("1-D immersed, η = 0.5 m, 100 cells, 100 s", cases.lake_at_rest(100, 0.5)),
+        ("1-D emerged, η = 0.1 m, 100 cells, 100 s", cases.lake_at_rest(100, 0.1)),
+        ("2-D immersed, η = 0.5 m, 32², 20 s", cases.lake_at_rest_2d(32, 0.5)),
+        ("2-D emerged, η = 0.1 m, 32², 20 s", cases.lake_at_rest_2d(32, 0.1)),
+    ]:
+        m = run.metrics
+        rows.append(
+            [
+                label,
+                m["dry_cells"],
+                fmt(max(m["max_u"], m["max_v"])),
+                fmt(m["max_h_error"]),
+                fmt(m["max_eta_error"]),
+                fmt(m["volume"]),
+                f"{run.seconds:.1f}",
+            ]
+        )
+    header = ["case", "dry cells", "max |u|, |v|", "max |h − h_e|", "max |η − η_e| (wet)"]
+    header += ["volume change", "wall time (s)"]
+    return f"""## Lake at rest (SWASHES §3.1.1 immersed bump, §3.1.2 emerged bump)
+
+Channel 25 m, bed z = 0.2 − 0.05 (x − 10)² on 8 < x < 12 (else 0), still water at η = 0.5 m
+(bump immersed) or 0.1 m (bump top dry), walls. 2-D variant: a round bump
+z = max(0, 0.2 − 0.05 r²) in the middle of a 12 m square.
+
+{table(header, rows)}
+
+Thresholds (test_lake_at_rest.py): |u|, |v| < 1e-12 m/s, |h − h_e| and |η − η_e| < 1e-12 m,
+volume to 1e-12: the scheme is well-balanced, so the lake at rest is its exact discrete steady
+state and only rounding may appear.
+"""
+
+
+def section_macdonald() -> str:
+    runs = [cases.macdonald(n) for n in (100, 200, 400)]
+    keys = [("l1_h", "L1(h) rel."), ("l1_hu", "L1(hu) rel.")]
+    extra = [("max_h_error", "max |h − h_e| (m)"), ("steadiness", "max |∂h/∂t| at end (m/s)")]
+    normal = [cases.normal_flow(100, cfl) for cfl in (0.45, 0.225, 0.1125)]
+    normal += [cases.normal_flow(200, 0.45), cases.normal_flow(400, 0.45)]
+    normal_rows = [
+        [
+            round(cases.NORMAL_FLOW["length"] / r.metrics["dx"]),
+            r.metrics["cfl"],
+            fmt(r.metrics["interior_error"]),
+            fmt(r.metrics["max_error"]),
+            f"{(r.h[-1, 0, 0] - r.metrics['normal_depth']):+.3e}",
+            f"{(r.h[-1, 0, -1] - r.metrics['normal_depth']):+.3e}",
+        ]
+        for r in normal
+    ]
+    small_cfl = [cases.macdonald(n, cfl=0.1125) for n in (100, 200, 400)]
+    boundary_rows = []
+    for r in runs + small_cfl:
+        x = r.out["x"].values
+        err = r.h[-1, 0] - cases.MACDONALD.depth(x)
+        n = x.size
+        boundary_rows.append(
+            [
+                n,
+                r.metrics["cfl"],
+                fmt(r.metrics["l1_h"]),
+                fmt(r.metrics["l1_h_interior"]),
+                f"{err[0]:+.3e}",
+                f"{err[n // 2]:+.3e}",
+                f"{err[-1]:+.3e}",
+            ]
+        )
+    interior = [r.metrics["l1_h_interior"] for r in small_cfl]
+    interior_orders = ", ".join(orders(interior)[1:])
+    h_n = analytic.manning_normal_depth(1.0, 0.033, 1e-3)
+    boundary_header = ["cells", "cfl", "L1(h) rel.", "L1(h) rel., interior"]
+    boundary_header += ["west cell h − h_e (m)", "middle (m)", "east cell (m)"]
+    normal_header = ["cells", "cfl", "max rel. error, middle half", "max rel. error"]
+    normal_header += ["west cell h − h_n (m)", "east cell h − h_n (m)"]
+    return f"""## MacDonald's steady flow in a long channel with Manning friction (SWASHES §3.2)
+
+Channel 1000 m, q = 2 m²/s, n = 0.033 s m^-1/3, h(x) = (4/g)^(1/3) (1 + ½ exp(−16 (x/1000 −
+½)²)), bed from z' = (q²/(g h³) − 1) h' − n² q²/h^(10/3) integrated by adaptive quadrature
+(z(1000) = 0) at the cell centres. Discharge 2 m²/s imposed upstream, level h(1000) =
+{cases.MACDONALD.depth(np.array([1000.0]))[0]:.6f} m downstream. Started from the exact depth
+at rest, run 6000 s (outputs every 500 s). Note that the flow is close to critical at both
+ends (Froude 0.986).
+
+{convergence(runs, keys, extra)}
+
+Depth errors at the default Courant number 0.45 and at 0.1125 (interior: 100 m < x < 900 m;
+cells: the first, the middle and the last):
+
+{table(boundary_header, boundary_rows)}
+
+At cfl = 0.1125 the interior error is 3–4 times smaller than at 0.45 (the Δt-dependent
+friction, finding 1), but still first order (interior orders {interior_orders}): the end
+cells (finding 2) then dominate.
+
+Thresholds (test_macdonald.py): steady (|∂h/∂t| < 1e-10 m/s on 100 and 200 cells);
+L1(h) ≤ 1 % and L1(hu) ≤ 0.2 % on 100 cells; order of hu ≥ 1.5 — all met. Order of h ≥ 1.5
+(second order owed by the scheme on a smooth steady flow, with some loss allowed at the
+first-order boundary cells) — **not met: ≈ 1.0**; the test is `xfail(strict=True)`. On 400
+cells the run does not settle (last column): a persistent oscillation of ~1e-3 m near
+x ≈ 950 m.
+
+**Normal flow** (1000 m at slope 0.1 %, q = 1 m²/s, n = 0.033: h_n = {h_n:.6f} m
+everywhere; discharge upstream, level h_n downstream; started exactly, 6000 s). The spatial
+scheme is exact for a constant depth over a linear bed, so any departure comes from the
+boundaries or from the time discretisation:
+
+{table(normal_header, normal_rows)}
+
+The interior error is proportional to the Courant number at a fixed grid: the steady state
+depends on Δt (see Engine findings).
+"""
+
+
+def section_thacker() -> str:
+    sizes = (50, 100, 200)
+    runs = [cases.thacker(n) for n in sizes]
+    keys = [("l1_h", "L1(h) rel. at T"), ("l1_hu", "L1(hu, hv) rel.")]
+    extra = [("l1_h_max", "max over T/4 … T"), ("volume", "volume change"), ("min_h", "min h")]
+    case = cases.THACKER
+    return f"""## Thacker's radially symmetric paraboloid (SWASHES, 2-D, wetting and drying)
+
+a = 1 m, r0 = 0.8 m, h0 = 0.1 m, L = 4 m (square with walls), ω = √(8 g h0)/a, one period
+T = {case.period:.6f} s, outputs every T/4. Bed z = −h0 (1 − r²/a²) at cell centres,
+initial depth the exact h(t = 0). L1(h) is relative, at t = T; the discharge error sums
+|hu − (hu)_e| + |hv − (hv)_e| over the outputs, relative to the exact discharge.
+
+{convergence(runs, keys, extra)}
+
+Thresholds (test_thacker.py, on 50² and 100²): L1(h) ≤ 3 % at T and ≤ 5 % at every output
+on 100²; order of h ≥ 1.2 and of the discharge ≥ 1.0 (smooth where wet, but h has a kink at
+the moving shoreline: between the first order of a front and the second order of the smooth
+part); volume to 1e-12; h ≥ 0.
+"""
+
+
+def section_seiche() -> str:
+    runs = [cases.seiche(n, 1.0) for n in (50, 100, 200)]
+    long = cases.seiche(200, 5.0)
+    along_y = cases.seiche(100, 1.0, axis="y")
+    diff = float(np.max(np.abs(along_y.eta[:, :, 0] - cases.seiche(100, 1.0).eta[:, 0, :])))
+    m = long.metrics
+    case = cases.SEICHE
+    return f"""## Seiche: mode 1 in a closed rectangular basin
+
+L = 1000 m, H = 10 m, a = 1 mm (a/H = 1e-4: linear), η = a cos(πx/L) cos(ωt),
+ω = (π/L)√(gH), T = {case.period:.4f} s; started from rest at the cell averages of η(t = 0);
+walls. L1 error of η after one period, relative to ‖η(0)‖₁:
+
+{convergence(runs, [("l1_eta", "L1(η)")], [("volume", "volume change")])}
+
+Five periods on 200 cells, η sampled every T/40 in the first cell: period from the zero
+crossings {m["period"]:.4f} s (error {m["period_error"]:+.2e}), amplitude lost per period
+{m["decay_per_period"]:.2e}, volume change {fmt(m["volume"])}. The same basin along y
+(100 cells) reproduces the x history {"bit for bit" if diff == 0 else f"to {fmt(diff)} m"}.
+
+Thresholds (test_seiche.py): order ≥ 1.8 (50 → 100, smooth), L1 < 1 % on 100 cells; period
+within 0.1 % (dispersion O((kΔx)²) ≈ 2.5e-4 at kΔx = π/200), decay < 0.5 % per period
+(limited second-order dissipation), volume to 1e-12; x and y agree to 1e-13 m.
+"""
+
+
+FINDINGS = """## Engine findings
+
+1. **Steady states with friction depend on Δt (first-order error).** `core/stepping.py`
+   `_stage` calls `_apply_friction(h, hu + Δt·L_hu, …)`, and `_apply_friction` evaluates
+   `k = friction.rate(h, u, v)` from that *predicted* momentum. At a steady state the update
+   `U = (U + Δt L(U)) / (1 + Δt k(U + Δt L(U)))` gives `L(U) = k(U + Δt L) U ≈ k(U)(1 + Δt k) U`:
+   friction is overestimated by the relative amount Δt·k = O(Δx). The normal-flow table
+   shows it: at a fixed grid the interior error halves with the Courant number
+   (Manning k ≈ 0.010 s⁻¹, Δt ≈ 1.1 s on 100 cells: Δt·k ≈ 1.1 %, hence
+   δh/h ≈ 1.1 %/(10/3) ≈ 0.33 %; measured 0.31 %). This contradicts `docs/numerics.md` and the
+   `core/friction.py` docstring ("leaves the steady balance independent of Δt"), and makes
+   MacDonald's depth converge at first order. Evaluating k from the stage's input state
+   (`state.h`, `state.hu`, `state.hv`, or the new h with the stage's old velocity)
+   restores `L(U) = k(U) U` exactly. Test:
+   `test_normal_flow_steady_state_is_independent_of_time_step` (xfail, strict).
+2. **Boundary cells on a sloping bed.** Boundary cells use zero slope, so the inner face
+   state at a boundary carries the cell-centre bed, and `Level`/`Discharge` build the outer
+   state on that bed (`bed = inner.eta − inner.h`): the level is imposed half a cell upstream
+   of the face, a depth error of z'Δx/2 at the face (5.7 cm = 7.7 % of h on 100 cells in the
+   MacDonald channel, where z' ≈ −0.0115). `docs/numerics.md` documents first-order boundary
+   cells, but the contract says the bed beyond the edge "continues the slope of the adjacent
+   cells". Where the flow is far from critical this is a benign O(Δx) error in the end cells
+   (normal flow, Froude 0.5: 0.1 % of h in the east cell on 100 cells, first order). In the
+   MacDonald channel, close to critical at its ends (Froude 0.986, where the outgoing
+   Riemann invariant hardly depends on h), it becomes 6–11 cm (8–15 % of h) in the end cells,
+   shrinking only as Δx^0.3–0.4, and leaves the interior depth first order even at small
+   Courant numbers (table above). Likely cause, not proven by a patched engine: one-sided
+   (second-order) slopes in boundary cells, or the outer state built on the bed extrapolated
+   to the face, should remove it.
+3. **No steady state on 400 cells in the MacDonald channel**: an oscillation of about 1e-3 m
+   near x ≈ 950 m persists to 6000 s (100 and 200 cells settle to 1e-15 m/s).
+"""
+
+
+def main() -> None:
+    start = time.perf_counter()
+    sections = [
+        section_dam_breaks(),
+        section_lake(),
+        section_macdonald(),
+        section_thacker(),
+        section_seiche(),
+    ]
+    total = time.perf_counter() - start
+    device = jax.devices()[0]
+    print(
+        f"""# Validation against analytic solutions
+
+Generated by `tests/physics/report.py` (rerun it to refresh every number here:
+`.venv/bin/python tests/physics/report.py > docs/validation.md`); the assertions live in
+`tests/physics/test_*.py`, the exact solutions in `tests/physics/analytic.py`, the runs in
+`tests/physics/cases.py`. References: Delestre et al. (2013), *SWASHES: a compilation of
+shallow water analytic solutions for hydraulic and environmental studies*, IJNMF 72:269–300
+(formulas and parameter sets); MacDonald et al. (1997); Thacker (1981).
+
+Every run goes through the public `twinbench.simulate` (float64 unless stated, default
+physics: g = 9.81, cfl = 0.45, dry depth 1e-6 m), on inputs built from CF standard names.
+"Relative L1" is ‖f − f_exact‖₁ / ‖f_exact‖₁ over cell centres; "order" is
+log₂(e_coarse / e_fine) between successive grids. Wall times include compilation (about 5 s
+per new 1-D grid shape on CPU, 10 s in 2-D; a run that reuses a compiled grid shows ~0 s).
+
+twinbench {twinbench.__version__}, JAX {jax.__version__} on {device.platform}
+({platform.processor() or platform.machine()}), Python {sys.version.split()[0]};
+all cases: {total:.0f} s.
+"""
+    )
+    for section in sections:
+        print(section)
+    print(FINDINGS)
+
+
+if __name__ == "__main__":
+    main()
