@@ -28,7 +28,6 @@ from jaxtyping import Array
 from twinbench.core import safe
 from twinbench.core.boundaries import Boundary, FaceState
 
-
 # Magnitudes below which a difference (m, m s⁻¹) or a wave-speed spread is treated as zero.
 _TINY = 1e-12
 
