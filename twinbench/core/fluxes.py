@@ -25,7 +25,6 @@ import jax.numpy as jnp
 from jax import lax
 from jaxtyping import Array
 
-from twinbench.core import safe
 from twinbench.core.boundaries import Boundary, FaceState
 
 # Magnitudes below which a difference (m, m s⁻¹) or a wave-speed spread is treated as zero.
@@ -57,11 +56,10 @@ def limited_slope(q: Array, axis: int) -> Array:
     forward = lax.slice_in_dim(padded, 2, n + 2, axis=axis) - q
     num = backward * jnp.abs(forward) + jnp.abs(backward) * forward
     den = jnp.abs(backward) + jnp.abs(forward)
-    # Differences below _TINY are round-off (or velocities decaying in a drying cell): no slope.
-    # A bare `den > 0` lets subnormal denominators through, whose square underflows in the
-    # derivative (0 · ∞ = NaN in reverse mode).
-    flat = den <= _TINY
-    return jnp.where(flat, 0.0, num / jnp.where(flat, 1.0, den))
+    # Below _TINY the differences are round-off (or velocities decaying in a drying cell) and
+    # |num| ≤ den²/2 makes the slope negligible. Flooring den (rather than `den > 0`) keeps
+    # subnormal denominators out: their square underflows in the derivative (0 · ∞ = NaN).
+    return num / jnp.maximum(den, _TINY)
 
 
 def _boundary_depth_slope(slope_h: Array, h: Array, eta: Array, axis: int) -> Array:
@@ -99,12 +97,15 @@ def hll_flux(left: FaceState, right: FaceState, gravity: Array, dry_depth: Array
     h_left = jnp.where(h_left > dry_depth, h_left, 0.0)
     h_right = jnp.where(h_right > dry_depth, h_right, 0.0)
 
-    c_left = safe.sqrt(gravity * h_left)
-    c_right = safe.sqrt(gravity * h_right)
+    # √ is safe to differentiate here: a zero h_left comes from the `where` above, whose
+    # derivative masks √'s infinite one.
+    c_left = jnp.sqrt(gravity * h_left)
+    c_right = jnp.sqrt(gravity * h_right)
     s_left = jnp.minimum(jnp.minimum(left.un - c_left, right.un - c_right), 0.0)
     s_right = jnp.maximum(jnp.maximum(left.un + c_left, right.un + c_right), 0.0)
     spread = s_right - s_left
-    inv = jnp.where(spread > _TINY, 1.0 / jnp.where(spread > _TINY, spread, 1.0), 0.0)
+    # Both states dry when the spread vanishes: every numerator below is then 0.
+    inv = 1.0 / jnp.maximum(spread, _TINY)
 
     q_left = h_left * left.un
     q_right = h_right * right.un
