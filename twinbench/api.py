@@ -8,6 +8,7 @@ engine's pytrees, runs the compiled loop of :mod:`twinbench.core` and returns CF
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import time
 from typing import Any
@@ -18,7 +19,8 @@ import numpy as np
 import xarray as xr
 
 from twinbench import core
-from twinbench.io import build, inputs, outputs
+from twinbench.core import tracer_stepping
+from twinbench.io import build, inputs, outputs, tracer_inputs
 
 # A step count that no sane run needs between two outputs: past it the run is reported stalled.
 _MAX_STEPS_FACTOR = 1000
@@ -57,16 +59,28 @@ class Model:
         boundaries: dict | None = None,
         forcing: xr.Dataset | None = None,
         dtype: str = "float64",
+        start: Any = None,
+        tracers: dict | None = None,
     ):
         self.dtype_name = np.dtype(inputs.parse_dtype(dtype)).name
+        self.start = inputs.parse_start(start)
         self.grid_inputs = inputs.parse_inputs(inputs_ds)
         self.physics = inputs.parse_physics(physics, self.grid_inputs)
-        self.boundaries = inputs.parse_boundaries(boundaries, self.grid_inputs)
+        self.boundaries = inputs.parse_boundaries(
+            boundaries, self.grid_inputs, self.start, self.physics["dry_depth"]
+        )
         self.forcing = inputs.parse_forcing(forcing, self.grid_inputs)
+        # Tracers (salinity, suspended sediment): parsed specs, engine pytrees, last history.
+        self.tracers = tracer_inputs.parse_tracers(tracers, self.grid_inputs, self.boundaries)
+        self.tracer_params = self.tracer_state = self.tracer_history = None
         with self.precision():
             self.grid, self.params, self.state = build.build(
                 self.grid_inputs, self.physics, self.boundaries, self.forcing, self.dtype
             )
+            if self.tracers:
+                self.tracer_params, self.tracer_state = tracer_inputs.build_tracers(
+                    self.tracers, self.state, self.dtype, _side_shape
+                )
 
     @property
     def dtype(self):
@@ -117,13 +131,25 @@ class Model:
             dt0 = float(core.stable_dt(state, params, self.grid))
             longest = float(np.max(np.diff(times))) if times.size > 1 else 0.0
             budget = _MAX_STEPS_FACTOR * math.ceil(longest / dt0) + 10_000 if dt0 > 0 else 10_000
-            states, steps, status = core.history(
-                state,
-                params,
-                self.grid,
-                jnp.asarray(times, self.dtype),
-                jnp.asarray(min(budget, 2**31 - 1), jnp.int32),
-            )
+            if self.tracers:
+                # Tracers ride on the same stages; their history is kept in tracer_history.
+                states, self.tracer_history, steps, status = tracer_stepping.history_with_tracers(
+                    state,
+                    self.tracer_state,
+                    params,
+                    self.tracer_params,
+                    self.grid,
+                    jnp.asarray(times, self.dtype),
+                    jnp.asarray(min(budget, 2**31 - 1), jnp.int32),
+                )
+            else:
+                states, steps, status = core.history(
+                    state,
+                    params,
+                    self.grid,
+                    jnp.asarray(times, self.dtype),
+                    jnp.asarray(min(budget, 2**31 - 1), jnp.int32),
+                )
             status = int(status)
         if status == core.NOT_FINITE:
             bad = int(np.argmax(~np.isfinite(np.asarray(states.h)).all(axis=(1, 2))))
@@ -140,9 +166,15 @@ class Model:
         return times, states, int(np.sum(np.asarray(steps)))
 
     def to_dataset(
-        self, times: np.ndarray, states: core.State, config: str, wall_time: float, steps: int
+        self,
+        times: np.ndarray,
+        states: core.State,
+        config: str,
+        wall_time: float,
+        steps: int,
+        tracers: tracer_stepping.Tracers | None = None,
     ) -> xr.Dataset:
-        """CF dataset of stacked states."""
+        """CF dataset of stacked states (and stacked tracers, when the model has some)."""
         friction = self.physics["friction"].get("coefficient")
         field = None
         if isinstance(friction, np.ndarray) and not np.all(friction == friction.flat[0]):
@@ -159,7 +191,22 @@ class Model:
             config,
             prov,
             field,
+            self.start,
+            tracer_fields=None
+            if tracers is None
+            else tracer_inputs.tracer_variables(
+                self.tracers,
+                ("time", self.grid_inputs.y.name, self.grid_inputs.x.name),
+                np.asarray(states.h),
+                tracers,
+                self.physics["dry_depth"],
+            ),
         )
+
+
+def _side_shape(side: str, values: np.ndarray) -> np.ndarray:
+    """(nt, n) side values → the engine's face tables: (nt, n, 1) west/east, (nt, 1, n) else."""
+    return values[:, :, None] if side in ("west", "east") else values[:, None, :]
 
 
 def output_times(duration: float, every: float | None) -> np.ndarray:
@@ -181,6 +228,8 @@ def simulate(
     boundaries: dict | None = None,
     forcing: xr.Dataset | None = None,
     dtype: str = "float64",
+    start: Any = None,
+    tracers: dict | None = None,
 ) -> xr.Dataset:
     """Run the 2-D depth-averaged shallow-water engine; return its history as CF xarray.
 
@@ -203,7 +252,13 @@ def simulate(
         By side (``west``, ``east``, ``south``, ``north``): ``{"type": "wall"}``,
         ``{"type": "open"}``, ``{"type": "level", "value": eta}``,
         ``{"type": "discharge", "value": q, "depth": h}``; values are numbers or DataArrays over
-        ``time`` (s), optionally also along the side.
+        ``time`` (s), optionally also along the side. A tidal sea with a radiation condition:
+        ``{"type": "tide", "constituents": {"M2": {"amplitude": m, "phase": deg}, ...},
+        "mean": offset}`` (Greenwich phase lags, UTC; amplitudes and phases numbers or values
+        along the side; needs ``start``). Rivers: ``{"type": "river", "discharge": Q,
+        "between": [a, b]}`` (Q in m³ s⁻¹, number or series, spread over the wet cells whose
+        centres lie in [a, b] m along the side, or ``"cells": [first, last]``), or a list of
+        them on one side (the rest of the side is a wall).
     forcing : xarray.Dataset, optional
         Surface forcing found by standard name: ``x_wind``/``y_wind`` (m s⁻¹, 10 m; stress by
         Wu 1982) or ``surface_downward_x_stress``/``..._y_stress`` (Pa), and
@@ -211,6 +266,9 @@ def simulate(
         ``(y, x)`` or over ``(time, y, x)``.
     dtype : {"float64", "float32"}
         Precision of the run (float64 is enabled for this call only).
+    start : str, datetime or numpy.datetime64, optional
+        Date and time (UTC unless time-zone aware) of the initial state. Tides are computed
+        for the real dates; the output ``time`` is then datetimes.
 
     Returns
     -------
@@ -237,12 +295,32 @@ def simulate(
     >>> out.sizes["time"], out.attrs["Conventions"]
     (3, 'CF-1.10')
     """
-    start = time.perf_counter()
-    model = Model(inputs_ds, physics=physics, boundaries=boundaries, forcing=forcing, dtype=dtype)
+    clock = time.perf_counter()
+    model = Model(
+        inputs_ds,
+        physics=physics,
+        boundaries=boundaries,
+        forcing=forcing,
+        dtype=dtype,
+        start=start,
+        tracers=tracers,
+    )
     duration_s = inputs.parse_seconds(duration, "duration")
     every = inputs.parse_seconds(output_every, "output_every", allow_none=True)
     times, states, steps = model.history(duration_s, every)
     config = outputs.configuration(
-        duration_s, every, model.physics, model.boundaries, model.forcing, model.dtype_name
+        duration_s,
+        every,
+        model.physics,
+        model.boundaries,
+        model.forcing,
+        model.dtype_name,
+        model.start,
     )
-    return model.to_dataset(times, states, config, time.perf_counter() - start, steps)
+    if model.tracers:
+        config = json.dumps(
+            {**json.loads(config), "tracers": tracer_inputs.configuration(model.tracers)}
+        )
+    return model.to_dataset(
+        times, states, config, time.perf_counter() - clock, steps, model.tracer_history
+    )

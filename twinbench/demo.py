@@ -72,3 +72,56 @@ def tidal_basin_demo(out: Path) -> tuple[Path, Path]:
     fig.savefig(figure, dpi=110)
     plt.close(fig)
     return netcdf, figure
+
+
+def gironde_demo(out: Path, duration: str = "3D", progress: bool = True) -> list[Path]:
+    """The Gironde baseline (``scenarios/gironde.yaml``) over a few tides at the coarse
+    resolution: NetCDF, a map of tidal range and peak currents, gauge series, and the skill
+    table and figure against TICON-4."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from twinbench import scenarios
+    from twinbench.analysis import plot_skill, skill_table, tidal_skill
+
+    out.mkdir(parents=True, exist_ok=True)
+    run = scenarios.run("gironde", duration=duration, progress=progress)
+    netcdf = scenarios.write(run, out / "gironde.nc")
+
+    last_day = run.sel(time=slice(run.time[-1] - np.timedelta64(25, "h"), None))
+    wet = last_day.h.max("time") > 0.05
+    tidal_range = (last_day.eta.max("time") - last_day.eta.min("time")).where(wet)
+    speed = np.hypot(last_day.u, last_day.v).max("time").where(wet)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 6), constrained_layout=True)
+    km = {"x": run.x / 1e3, "y": run.y / 1e3}
+    for ax, field, label, cmap in (
+        (axes[0], tidal_range, "tidal range over the last day (m)", "viridis"),
+        (axes[1], speed, "peak current speed (m/s)", "magma"),
+    ):
+        im = ax.pcolormesh(km["x"], km["y"], field, shading="auto", cmap=cmap)
+        fig.colorbar(im, ax=ax, label=label, shrink=0.8)
+        stations_x = run.x.values[run.station_i.values] / 1e3
+        ax.plot(stations_x, run.y.values[run.station_j.values] / 1e3, "w^", ms=6, mec="k")
+        ax.set(xlabel="x, Lambert-93 (km)", ylabel="y (km)", aspect="equal")
+    fig.suptitle("Gironde baseline (coastline © IGN-Shom 2009; shelf NOAA ETOPO2v2)")
+    map_png = out / "gironde_map.png"
+    fig.savefig(map_png, dpi=100)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(11, 4.5), constrained_layout=True)
+    for name, series in zip(run.station_name.values, run.station_eta, strict=True):
+        ax.plot(run.time, series, label=str(name))
+    ax.set(ylabel="water level above MSL (m)", title="Gauges, mouth to Bordeaux")
+    ax.legend(ncol=4, fontsize=8)
+    gauges_png = out / "gironde_gauges.png"
+    fig.savefig(gauges_png, dpi=100)
+    plt.close(fig)
+
+    skill = tidal_skill(run, constituents=["M2", "M4"], spin_up="1D")
+    table = skill_table(skill)
+    table.to_csv(out / "gironde_skill.csv")
+    print(table.to_string())
+    skill_png = plot_skill(skill, out / "gironde_skill.png")
+    return [netcdf, map_png, gauges_png, out / "gironde_skill.csv", skill_png]

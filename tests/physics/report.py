@@ -208,16 +208,15 @@ cells: the first, the middle and the last):
 
 {table(boundary_header, boundary_rows)}
 
-At cfl = 0.1125 the interior error is 3–4 times smaller than at 0.45 (the Δt-dependent
-friction, finding 1), but still first order (interior orders {interior_orders}): the end
-cells (finding 2) then dominate.
+The steady state no longer depends on the Courant number (finding 1, fixed). The interior
+error is small (interior orders {interior_orders}); the end cells dominate L1(h) (finding 2).
 
 Thresholds (test_macdonald.py): steady (|∂h/∂t| < 1e-10 m/s on 100 and 200 cells);
 L1(h) ≤ 1 % and L1(hu) ≤ 0.2 % on 100 cells; order of hu ≥ 1.5 — all met. Order of h ≥ 1.5
 (second order owed by the scheme on a smooth steady flow, with some loss allowed at the
-first-order boundary cells) — **not met: ≈ 1.0**; the test is `xfail(strict=True)`. On 400
-cells the run does not settle (last column): a persistent oscillation of ~1e-3 m near
-x ≈ 950 m.
+first-order boundary cells) — **not met: 1.27 between 100 and 200 cells** (1.52 between 200
+and 400); the test is `xfail(strict=True)`. On 400 cells the run does not settle (last
+column): a persistent oscillation of ~1e-4 m near x ≈ 950 m (finding 3).
 
 **Normal flow** (1000 m at slope 0.1 %, q = 1 m²/s, n = 0.033: h_n = {h_n:.6f} m
 everywhere; discharge upstream, level h_n downstream; started exactly, 6000 s). The spatial
@@ -226,8 +225,8 @@ boundaries or from the time discretisation:
 
 {table(normal_header, normal_rows)}
 
-The interior error is proportional to the Courant number at a fixed grid: the steady state
-depends on Δt (see Engine findings).
+The steady state is independent of the Courant number and converges at second order
+(test_normal_flow_steady_state_is_independent_of_time_step).
 """
 
 
@@ -281,35 +280,22 @@ within 0.1 % (dispersion O((kΔx)²) ≈ 2.5e-4 at kΔx = π/200), decay < 0.5 %
 
 FINDINGS = """## Engine findings
 
-1. **Steady states with friction depend on Δt (first-order error).** `core/stepping.py`
-   `_stage` calls `_apply_friction(h, hu + Δt·L_hu, …)`, and `_apply_friction` evaluates
-   `k = friction.rate(h, u, v)` from that *predicted* momentum. At a steady state the update
-   `U = (U + Δt L(U)) / (1 + Δt k(U + Δt L(U)))` gives `L(U) = k(U + Δt L) U ≈ k(U)(1 + Δt k) U`:
-   friction is overestimated by the relative amount Δt·k = O(Δx). The normal-flow table
-   shows it: at a fixed grid the interior error halves with the Courant number
-   (Manning k ≈ 0.010 s⁻¹, Δt ≈ 1.1 s on 100 cells: Δt·k ≈ 1.1 %, hence
-   δh/h ≈ 1.1 %/(10/3) ≈ 0.33 %; measured 0.31 %). This contradicts `docs/numerics.md` and the
-   `core/friction.py` docstring ("leaves the steady balance independent of Δt"), and makes
-   MacDonald's depth converge at first order. Evaluating k from the stage's input state
-   (`state.h`, `state.hu`, `state.hv`, or the new h with the stage's old velocity)
-   restores `L(U) = k(U) U` exactly. Test:
-   `test_normal_flow_steady_state_is_independent_of_time_step` (xfail, strict).
-2. **Boundary cells on a sloping bed.** Boundary cells use zero slope, so the inner face
-   state at a boundary carries the cell-centre bed, and `Level`/`Discharge` build the outer
-   state on that bed (`bed = inner.eta − inner.h`): the level is imposed half a cell upstream
-   of the face, a depth error of z'Δx/2 at the face (5.7 cm = 7.7 % of h on 100 cells in the
-   MacDonald channel, where z' ≈ −0.0115). `docs/numerics.md` documents first-order boundary
-   cells, but the contract says the bed beyond the edge "continues the slope of the adjacent
-   cells". Where the flow is far from critical this is a benign O(Δx) error in the end cells
-   (normal flow, Froude 0.5: 0.1 % of h in the east cell on 100 cells, first order). In the
-   MacDonald channel, close to critical at its ends (Froude 0.986, where the outgoing
-   Riemann invariant hardly depends on h), it becomes 6–11 cm (8–15 % of h) in the end cells,
-   shrinking only as Δx^0.3–0.4, and leaves the interior depth first order even at small
-   Courant numbers (table above). Likely cause, not proven by a patched engine: one-sided
-   (second-order) slopes in boundary cells, or the outer state built on the bed extrapolated
-   to the face, should remove it.
-3. **No steady state on 400 cells in the MacDonald channel**: an oscillation of about 1e-3 m
-   near x ≈ 950 m persists to 6000 s (100 and 200 cells settle to 1e-15 m/s).
+1. **Fixed: steady states with friction depended on Δt.** `_apply_friction` evaluated k from
+   the *predicted* momentum, so a steady state satisfied `L(U) ≈ k(U)(1 + Δt k) U` (a relative
+   friction error Δt·k = O(Δx); 0.31 % of the depth measured on 100 cells). k now takes the
+   new depth and the stage's input velocity, so `L(U) = k(U) U` holds exactly: the normal-flow
+   and MacDonald tables are identical at every Courant number, and normal flow converges at
+   second order.
+2. **Partly fixed: boundary cells on a sloping bed.** Boundary cells used zero slope, so the
+   level was imposed on the cell-centre bed, half a cell inside the domain (5.7 cm = 7.7 % of h
+   on 100 cells in MacDonald's channel). Their reconstructed bed now continues the slope of
+   the adjacent cells to the face (the contract's wording), which cut MacDonald's L1(h) on 100
+   cells from 9.0e-3 to 1.6e-3. Their free surface is still first order (zero slope): in this
+   near-critical channel (Froude 0.986 at both ends) the end cells stay 1–3.5 cm off and the
+   depth order is 1.27 (the xfail above). Next step: a limited one-sided free-surface slope
+   in boundary cells.
+3. **No steady state on 400 cells in MacDonald's channel**: a small oscillation near
+   x ≈ 950 m persists to 6000 s (100 and 200 cells settle to 1e-17 m/s); not investigated.
 """
 
 

@@ -1,6 +1,14 @@
 """The JAX engine: pure functions on Grid / State / Params pytrees. No xarray, no I/O."""
 
-from twinbench.core.boundaries import Boundary, Discharge, FaceState, Level, Open, Wall
+from twinbench.core.boundaries import (
+    Boundary,
+    Discharge,
+    FaceState,
+    Level,
+    Open,
+    Radiating,
+    Wall,
+)
 from twinbench.core.forcing import SurfaceForcing, wind_stress
 from twinbench.core.friction import Chezy, DarcyWeisbach, FrictionLaw, Linear, Manning, NoFriction
 from twinbench.core.stepping import (
@@ -36,6 +44,7 @@ __all__ = [
     "NoFriction",
     "Open",
     "Params",
+    "Radiating",
     "State",
     "SurfaceForcing",
     "Wall",

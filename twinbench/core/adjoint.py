@@ -2,21 +2,26 @@
 
 ``jax.grad`` through the step works (and is the reference of the tests) but XLA compiles its
 transpose slowly and runs it at 7× (two-level checkpointing) to 20× the forward cost. Here the
-step is split into the pieces it is made of and each is transposed in the form XLA handles best:
+step is split into the pieces it is made of and each is transposed in the form XLA:CPU runs
+best (docs/performance.md, "What moved the gradient"):
 
-* pointwise maps — primitives, the cell reconstruction given the slopes, the HLL face flux,
-  boundary outer states, Coriolis/viscosity/surface sources, the stage update with friction —
-  are differentiated with ``jax.vjp`` of the *same* core functions on whole arrays (the backward
-  of a pointwise map is pointwise and fuses);
+* the HLL face flux (:func:`_hll_backward`) and the van Leer reconstruction
+  (:meth:`_Axis.reconstruction_backward`) are transposed by hand, with ``jax``'s derivative
+  conventions at the kinks, as few fused expressions;
+* the other pointwise maps — primitives, boundary outer states, the inflow substitution,
+  Coriolis/viscosity/surface sources, the stage update with friction — are differentiated with
+  ``jax.vjp`` of the *same* core functions on whole arrays;
 * the flux differences into cells and the concatenation of boundary and interior face states
   are transposed by hand as slices and pads (``f[1:] − f[:-1]`` ↦ ``pad(c, 1, 0) − pad(c, 0, 1)``);
 * the Newton solve of a subcritical :class:`Discharge` is differentiated by the implicit
   function theorem on its root (in :mod:`twinbench.core.boundaries`).
 
-The backward of a step recomputes the two stages from the stored step input, then runs the
-transposes in reverse. :func:`run` wraps the whole fixed-step loop in a ``jax.custom_vjp``: the
-forward pass stores the input of every step (or of every ``segment``-th step, recomputing the
-segment in the backward pass), so memory is bounded by the number of stored states.
+The backward of a step recomputes the first stage from the stored step input, then runs the
+two stage adjoints (each recomputing its stage) as a two-trip reverse loop. The arrays that
+stencils read are stored once (:func:`_stored`). :func:`run` wraps the whole fixed-step loop in
+a ``jax.custom_vjp``: the forward pass stores the input of every step (or of every
+``segment``-th step, recomputing the segment in the backward pass), so memory is bounded by the
+number of stored states.
 """
 
 from __future__ import annotations
@@ -30,7 +35,15 @@ from jax import lax
 
 from twinbench.core import terms
 from twinbench.core.boundaries import FaceState, Wall
-from twinbench.core.fluxes import _flip, _impose_inflow, hll_flux, limited_slope, upwind
+from twinbench.core.fluxes import (
+    _TINY,
+    _boundary_depth_slope,
+    _flip,
+    _impose_inflow,
+    hll_flux,
+    limited_slope,
+    upwind,
+)
 from twinbench.core.types import Grid, Params, State
 
 # Default memory for the states stored by the forward pass of a differentiated run (bytes).
@@ -39,6 +52,18 @@ DEFAULT_MEMORY_BUDGET = 512 * 2**20
 
 def _add(a, b):
     return jax.tree.map(jnp.add, a, b)
+
+
+def _stored(a, one):
+    """``a``, materialised once: ``one`` is a traced 1.0.
+
+    XLA:CPU fuses cheap elementwise producers into each consumer, and a stencil consumer reads
+    its producer at several offsets, so a chain of stencils recomputes everything upstream many
+    times (the backward pass ran 25–40× slower than the forward step). A floating-point
+    division counts as expensive to its fusion heuristics and is never duplicated into such
+    consumers, so dividing by a runtime 1.0 (exact) stores the array instead.
+    """
+    return jax.tree.map(lambda x: x / one, a)
 
 
 def _pad(a, low: int, high: int, axis: int):
@@ -65,15 +90,16 @@ class _Axis:
         self.inv = 1.0 / spacing
         fax = axis + 1  # the axis in stacked (4, ny, nx) arrays
 
-        def recon(stacked, g):
-            slopes = 0.5 * limited_slope(stacked, fax)
-            lower, upper = stacked - slopes, stacked + slopes
-            bed_slope = -0.5 * g * (lower[0] + upper[0]) * (
-                (upper[1] - upper[0]) - (lower[1] - lower[0])
-            )
-            return lower, upper, bed_slope
-
-        (lower, upper, self.bed_slope), self.recon_vjp = jax.vjp(recon, jnp.stack(cells), g)
+        self.fax, self.g = fax, g
+        self.q = q = jnp.stack(cells)
+        slopes = 0.5 * limited_slope(q, fax)
+        if n > 1:  # the depth slope of the two boundary cells continues the bed slope
+            depth_slope = _boundary_depth_slope(2.0 * slopes[0], q[0], q[1], axis)
+            slopes = jnp.concatenate([0.5 * depth_slope[None], slopes[1:]])
+        self.lower, self.upper = lower, upper = q - slopes, q + slopes
+        self.bed_slope = (
+            -0.5 * g * (lower[0] + upper[0]) * ((upper[1] - upper[0]) - (lower[1] - lower[0]))
+        )
 
         def outer(inner_low, inner_high, low, high, t, g):
             out_low = low.outer(FaceState(*inner_low), t, g)
@@ -85,18 +111,16 @@ class _Axis:
 
         inner_low = lax.slice_in_dim(lower, 0, 1, axis=fax)
         inner_high = lax.slice_in_dim(upper, n - 1, n, axis=fax)
-        (out_low, out_high), self.outer_vjp = jax.vjp(
-            outer, inner_low, inner_high, low, high, t, g
-        )
+        (out_low, out_high), self.outer_vjp = jax.vjp(outer, inner_low, inner_high, low, high, t, g)
         self.left = jnp.concatenate([out_low, upper], axis=fax)
         self.right = jnp.concatenate([lower, out_high], axis=fax)
         self.face_shape = self.left.shape[1:]
 
-    def impose(self, mass, tangential, left, right, low, high, t):
+    def impose(self, mass, tangential, ut_left, ut_right, low, high, t):
         """The exact inflow at Discharge faces, as in ``directional_tendency``."""
         if self.low.imposes_inflow or self.high.imposes_inflow:
             mass = _impose_inflow(mass, low, high, t, self.axis, self.n)
-            tangential = upwind(mass, left[3], right[3])
+            tangential = upwind(mass, ut_left, ut_right)
         return mass, tangential
 
     def tendencies(self, fluxes):
@@ -133,8 +157,183 @@ class _Axis:
         )
         ct_lower = sl(ct_right, 0, n) + _pad(ct_in_low, 0, n - 1, fax)
         ct_upper = sl(ct_left, 1, n + 1) + _pad(ct_in_high, n - 1, 0, fax)
-        ct_cells, ct_g2 = self.recon_vjp((ct_lower, ct_upper, c_dhun * self.inv))
+        ct_cells, ct_g2 = self.reconstruction_backward(ct_lower, ct_upper, c_dhun * self.inv)
         return tuple(ct_cells), ct_low, ct_high, ct_t, ct_g + ct_g2
+
+    def reconstruction_backward(self, ct_lower, ct_upper, ct_bed):
+        """Cotangents of the stacked cells and of g from those of the reconstructed face values
+        and of the bed-slope term: the transpose of the van Leer reconstruction, written out as
+        one stencil (``jax.vjp`` of it stores each of its residuals as a separate array).
+
+        Derivatives follow ``jax``'s conventions at kinks: ``|x|' = 1`` at 0, and ``max``
+        splits the derivative in halves at a tie.
+        """
+        q, n, fax, g = self.q, self.n, self.fax, self.g
+        lower, upper = self.lower, self.upper
+        # bed = −g/2 · A · B with A = h⁻ + h⁺ (of the cell) and B = (z⁺ − z⁻) in η − h form.
+        a = lower[0] + upper[0]
+        b = (upper[1] - upper[0]) - (lower[1] - lower[0])
+        ct_a = -0.5 * g * b * ct_bed
+        ct_b = -0.5 * g * a * ct_bed
+        ct_g = jnp.sum(-0.5 * a * b * ct_bed)
+        ct_lower = jnp.concatenate([(ct_lower[0] + ct_a + ct_b)[None], (ct_lower[1] - ct_b)[None],
+                                    ct_lower[2:]])  # fmt: skip
+        ct_upper = jnp.concatenate([(ct_upper[0] + ct_a - ct_b)[None], (ct_upper[1] + ct_b)[None],
+                                    ct_upper[2:]])  # fmt: skip
+        ct_q = ct_lower + ct_upper
+        ct_slope = ct_upper - ct_lower  # of `slopes` = s/2 with s the limited slope
+        take = lambda a, i, j: lax.slice_in_dim(a, i, j, axis=fax - 1)  # noqa: E731
+        edge_terms = None
+        if n > 1:
+            # The depth slope of the two boundary cells: the VJP of `_boundary_depth_slope` on
+            # the first two and last two cells only; the limiter's h slope there is unused.
+            index = lax.broadcasted_iota(jnp.int32, q.shape[1:], fax - 1)
+            at_edge = (index == 0) | (index == n - 1)
+            ct_h_slope = ct_slope[0]
+            ct_slope = jnp.concatenate([jnp.where(at_edge, 0.0, ct_h_slope)[None], ct_slope[1:]])
+
+            def edge_slopes(h4, eta4):
+                zero = jnp.zeros_like(h4)
+                depth_slope = _boundary_depth_slope(zero, h4, eta4, fax - 1)
+                return take(depth_slope, 0, 1), take(depth_slope, 3, 4)
+
+            ends = lambda a: jnp.concatenate([take(a, 0, 2), take(a, n - 2, n)], fax - 1)  # noqa: E731
+            _, edge_vjp = jax.vjp(edge_slopes, ends(q[0]), ends(q[1]))
+            ct_h4, ct_eta4 = edge_vjp(
+                (0.5 * take(ct_h_slope, 0, 1), 0.5 * take(ct_h_slope, n - 1, n))
+            )
+            edge_terms = (ct_h4, ct_eta4)
+        # s = num / max(den, tiny), num = b|f| + |b| f, den = |b| + |f| (b, f: backward and
+        # forward differences, zero at the ends).
+        end = lambda i: lax.slice_in_dim(q, i, i + 1, axis=fax)  # noqa: E731
+        padded = jnp.concatenate([end(0), q, end(n - 1)], axis=fax)
+        backward = q - lax.slice_in_dim(padded, 0, n, axis=fax)
+        forward = lax.slice_in_dim(padded, 2, n + 2, axis=fax) - q
+        abs_b, abs_f = jnp.abs(backward), jnp.abs(forward)
+        sign_b = jnp.where(backward >= 0.0, 1.0, -1.0)
+        sign_f = jnp.where(forward >= 0.0, 1.0, -1.0)
+        num = backward * abs_f + abs_b * forward
+        den = abs_b + abs_f
+        floored = jnp.maximum(den, _TINY)
+        ct_s = 0.5 * ct_slope
+        ct_num = ct_s / floored
+        ct_den = -ct_num * num / floored
+        ct_den = ct_den * jnp.where(den > _TINY, 1.0, jnp.where(den == _TINY, 0.5, 0.0))
+        ct_backward = ct_num * (abs_f + sign_b * forward) + ct_den * sign_b
+        ct_forward = ct_num * (backward * sign_f + abs_b) + ct_den * sign_f
+        index = lax.broadcasted_iota(jnp.int32, q.shape, fax)
+        ct_backward = jnp.where(index == 0, 0.0, ct_backward)
+        ct_forward = jnp.where(index == n - 1, 0.0, ct_forward)
+        ct_q = (
+            ct_q
+            + ct_backward
+            - _pad(lax.slice_in_dim(ct_backward, 1, n, axis=fax), 0, 1, fax)
+            + _pad(lax.slice_in_dim(ct_forward, 0, n - 1, axis=fax), 1, 0, fax)
+            - ct_forward
+        )
+        if edge_terms is not None:
+            ct_h4, ct_eta4 = edge_terms
+
+            def spread(c4):  # the first two and last two cells back onto the axis
+                head = _pad(take(c4, 0, 2), 0, n - 2, fax - 1)
+                tail = _pad(take(c4, 2, 4), n - 2, 0, fax - 1)
+                return head + tail
+
+            ct_q = jnp.concatenate([(ct_q[0] + spread(ct_h4))[None],
+                                    (ct_q[1] + spread(ct_eta4))[None], ct_q[2:]])  # fmt: skip
+        return ct_q, ct_g
+
+
+def _balanced(a, b):
+    """d max(a, b)/da as ``jax`` takes it: 1 where a > b, ½ at a tie, 0 else."""
+    return jnp.where(a > b, 1.0, jnp.where(a == b, 0.5, 0.0))
+
+
+def _sign(a):
+    """d|a|/da as ``jax`` takes it (1 at 0)."""
+    return jnp.where(a >= 0.0, 1.0, -1.0)
+
+
+def _hll_backward(left: FaceState, right: FaceState, g, dry_depth, cts):
+    """Cotangents of the face states and of g of :func:`hll_flux`'s first five outputs, written
+    out (``jax.vjp`` of it stores some thirty residual arrays, each a separate XLA:CPU kernel).
+    Same derivative conventions as ``jax`` at the kinks (see :func:`_balanced`)."""
+    c_mass, c_normal, c_tan, c_pl, c_pr = cts
+    bed_left, bed_right = left.eta - left.h, right.eta - right.h
+    bed_star = jnp.maximum(bed_left, bed_right)
+    x_left, x_right = left.eta - bed_star, right.eta - bed_star
+    h0_left, h0_right = jnp.maximum(x_left, 0.0), jnp.maximum(x_right, 0.0)
+    wet_left, wet_right = h0_left > dry_depth, h0_right > dry_depth
+    h_left = jnp.where(wet_left, h0_left, 0.0)
+    h_right = jnp.where(wet_right, h0_right, 0.0)
+    root_g = jnp.sqrt(g)
+    sqrt_left, sqrt_right = jnp.sqrt(h_left), jnp.sqrt(h_right)
+    c_left, c_right = root_g * sqrt_left, root_g * sqrt_right
+    b1, b2 = left.un - c_left, right.un - c_right
+    a1, a2 = left.un + c_left, right.un + c_right
+    min_b, max_a = jnp.minimum(b1, b2), jnp.maximum(a1, a2)
+    s_left, s_right = jnp.minimum(min_b, 0.0), jnp.maximum(max_a, 0.0)
+    spread = s_right - s_left
+    floored = jnp.maximum(spread, _TINY)
+    inv = 1.0 / floored
+    q_left, q_right = h_left * left.un, h_right * right.un
+    half_g = 0.5 * g
+    mom_left = q_left * left.un + half_g * h_left * h_left
+    mom_right = q_right * right.un + half_g * h_right * h_right
+    dh = h_right - h_left
+    dq = q_right - q_left
+    num_mass = s_right * q_left - s_left * q_right + s_left * s_right * dh
+    mass = num_mass / floored
+    num_normal = s_right * mom_left - s_left * mom_right + s_left * s_right * dq
+    # tangential = ½ (mass (ut⁻ + ut⁺) − |mass| (ut⁺ − ut⁻))
+    c_mass = c_mass + 0.5 * c_tan * ((left.ut + right.ut) - _sign(mass) * (right.ut - left.ut))
+    abs_mass = jnp.abs(mass)
+    c_ut_left = 0.5 * c_tan * (mass + abs_mass)
+    c_ut_right = 0.5 * c_tan * (mass - abs_mass)
+    # mass = N_m · inv, normal = N_n · inv
+    c_nm, c_nn = c_mass * inv, c_normal * inv
+    c_inv = c_mass * num_mass + c_normal * num_normal
+    c_spread = -c_inv * inv * inv * _balanced(spread, _TINY)
+    c_s_right = c_nm * (q_left + s_left * dh) + c_nn * (mom_left + s_left * dq) + c_spread
+    c_s_left = c_nm * (s_right * dh - q_right) + c_nn * (s_right * dq - mom_right) - c_spread
+    c_dh, c_dq = c_nm * s_left * s_right, c_nn * s_left * s_right
+    c_mom_left, c_mom_right = c_nn * s_right, -c_nn * s_left
+    c_q_left = c_nm * s_right - c_dq + c_mom_left * left.un
+    c_q_right = -c_nm * s_left + c_dq + c_mom_right * right.un
+    c_half_g = c_mom_left * h_left * h_left + c_mom_right * h_right * h_right
+    c_half_g = c_half_g + c_pl * (left.h * left.h - h_left * h_left)
+    c_half_g = c_half_g + c_pr * (right.h * right.h - h_right * h_right)
+    c_h_left = -c_dh + c_q_left * left.un + 2.0 * half_g * (c_mom_left - c_pl) * h_left
+    c_h_right = c_dh + c_q_right * right.un + 2.0 * half_g * (c_mom_right - c_pr) * h_right
+    c_un_left = c_q_left * h_left + c_mom_left * q_left
+    c_un_right = c_q_right * h_right + c_mom_right * q_right
+    # s⁺ = max(max(a1, a2), 0), s⁻ = min(min(b1, b2), 0)
+    c_max_a = c_s_right * _balanced(max_a, 0.0)
+    c_a1, c_a2 = c_max_a * _balanced(a1, a2), c_max_a * _balanced(a2, a1)
+    c_min_b = c_s_left * _balanced(0.0, min_b)
+    c_b1, c_b2 = c_min_b * _balanced(b2, b1), c_min_b * _balanced(b1, b2)
+    c_un_left = c_un_left + c_a1 + c_b1
+    c_un_right = c_un_right + c_a2 + c_b2
+    c_c_left, c_c_right = c_a1 - c_b1, c_a2 - c_b2
+    c_root_g = jnp.sum(c_c_left * sqrt_left + c_c_right * sqrt_right)
+    # √h has an infinite derivative at a dry face: masked by the `where` as in jax.
+    c_h_left = c_h_left + c_c_left * root_g * (0.5 / sqrt_left)
+    c_h_right = c_h_right + c_c_right * root_g * (0.5 / sqrt_right)
+    c_h0_left = jnp.where(wet_left, c_h_left, 0.0)
+    c_h0_right = jnp.where(wet_right, c_h_right, 0.0)
+    c_x_left = c_h0_left * _balanced(x_left, 0.0)
+    c_x_right = c_h0_right * _balanced(x_right, 0.0)
+    c_bed_star = -(c_x_left + c_x_right)
+    c_bed_left = c_bed_star * _balanced(bed_left, bed_right)
+    c_bed_right = c_bed_star * _balanced(bed_right, bed_left)
+    ct_left = FaceState(
+        2.0 * half_g * c_pl * left.h - c_bed_left, c_x_left + c_bed_left, c_un_left, c_ut_left
+    )
+    ct_right = FaceState(
+        2.0 * half_g * c_pr * right.h - c_bed_right, c_x_right + c_bed_right, c_un_right, c_ut_right
+    )
+    c_g = 0.5 * jnp.sum(c_half_g) + c_root_g * (0.5 / root_g)
+    return ct_left, ct_right, c_g
 
 
 def _sources(p: terms.Primitive, params: Params, grid: Grid, t):
@@ -153,6 +352,7 @@ def _stage_forward(state: State, params: Params, grid: Grid, dt):
     from twinbench.core.stepping import _stage  # the stage update with friction, not copied
 
     p, prim_vjp = jax.vjp(terms.primitive, state, params)
+    one = params.gravity / params.gravity
     g = params.gravity
     b = params.boundaries
     t = state.t
@@ -167,31 +367,43 @@ def _stage_forward(state: State, params: Params, grid: Grid, dt):
     ]
     axes = {name: _Axis(cells, axis, sp, lo, hi, t, g) for name, cells, axis, sp, lo, hi in specs}
 
-    def faces(lefts, rights, sides, t, g):
-        """HLL fluxes of the faces of all axes in one flat array, then the inflow faces."""
-        flat = lambda arrays: jnp.concatenate(  # noqa: E731
-            [a.reshape(4, -1) for a in arrays], axis=1
-        )
-        left, right = flat(lefts), flat(rights)
-        fluxes = hll_flux(FaceState(*left), FaceState(*right), g)[:5]
-        out, offset = [], 0
-        for ax, l_, r_, (low, high) in zip(axes.values(), lefts, rights, sides, strict=True):
-            size = math.prod(ax.face_shape)
-            mass, normal, tangential, p_left, p_right = (
-                lax.slice_in_dim(f, offset, offset + size).reshape(ax.face_shape) for f in fluxes
-            )
-            offset += size
-            mass, tangential = ax.impose(mass, tangential, l_, r_, low, high, t)
-            out.append((mass, normal, tangential, p_left, p_right))
-        return out
-
     tend = {}
     if axes:
+        # The faces of all axes as one flat array per field: the HLL flux and its backward are
+        # traced, compiled and run once per stage.
+        flat = lambda rows: FaceState(  # noqa: E731
+            *(jnp.concatenate([r[i].reshape(-1) for r in rows]) for i in range(len(rows[0])))
+        )
+        left = flat([ax.left for ax in axes.values()])
+        right = flat([ax.right for ax in axes.values()])
+        raw = hll_flux(left, right, g, params.dry_depth)[:5]
+        sizes = [math.prod(ax.face_shape) for ax in axes.values()]
+        bounds = [sum(sizes[: i + 1]) for i in range(len(sizes))]  # end of each axis's faces
+        raw = [
+            tuple(lax.slice_in_dim(f, hi - math.prod(ax.face_shape), hi).reshape(ax.face_shape)
+                  for f in raw)
+            for ax, hi in zip(axes.values(), bounds, strict=True)
+        ]  # fmt: skip
         sides = [(ax.low, ax.high) for ax in axes.values()]
-        lefts = [ax.left for ax in axes.values()]
-        rights = [ax.right for ax in axes.values()]
-        fluxes, faces_vjp = jax.vjp(faces, lefts, rights, sides, t, g)
-        tend = {name: ax.tendencies(f) for (name, ax), f in zip(axes.items(), fluxes)}
+        imposing = any(low.imposes_inflow or high.imposes_inflow for low, high in sides)
+        uts = [(ax.left[3], ax.right[3]) for ax in axes.values()]
+
+        def impose(raw, uts, sides, t):
+            """The exact inflow at Discharge faces (and the tangential flux it carries)."""
+            out = []
+            for ax, fluxes, (ut_left, ut_right), (low, high) in zip(
+                axes.values(), raw, uts, sides, strict=True
+            ):
+                mass, normal, tangential, p_left, p_right = fluxes
+                mass, tangential = ax.impose(mass, tangential, ut_left, ut_right, low, high, t)
+                out.append((mass, normal, tangential, p_left, p_right))
+            return out
+
+        if imposing:
+            fluxes, impose_vjp = jax.vjp(impose, raw, uts, sides, t)
+        else:
+            fluxes = raw
+        tend = {name: ax.tendencies(f) for (name, ax), f in zip(axes.items(), fluxes, strict=True)}
 
     (su, sv), src_vjp = jax.vjp(lambda p, params, t: _sources(p, params, grid, t), p, params, t)
     dh, dhu, dhv = jnp.zeros_like(p.h), su, sv
@@ -206,18 +418,39 @@ def _stage_forward(state: State, params: Params, grid: Grid, dt):
     new, update_vjp = jax.vjp(update, state, (dh, dhu, dhv), params, dt)
 
     def backward(ct_new: State):
-        ct_state, (c_dh, c_dhu, c_dhv), ct_params, ct_dt = update_vjp(ct_new)
+        ct_state, c_tend, ct_params, ct_dt = update_vjp(ct_new)
+        c_dh, c_dhu, c_dhv = _stored(c_tend, one)
         ct_p, ct_params2, ct_t = src_vjp((c_dhu, c_dhv))
         ct_params = _add(ct_params, ct_params2)
         ct_h, ct_eta, ct_u, ct_v = ct_p
         ct_g = jnp.zeros_like(g)
+        ct_dry = jnp.zeros_like(params.dry_depth)
         ct_sides = {n: jax.tree.map(jnp.zeros_like, getattr(b, n)) for n in b.__dataclass_fields__}
         if axes:
             # Cotangents of the tendencies along each axis: (dh, dhun, dhut).
             c_axis = {"x": (c_dh, c_dhu, c_dhv), "y": (c_dh, c_dhv, c_dhu)}
             ct_fluxes = [ax.flux_cotangents(*c_axis[name]) for name, ax in axes.items()]
-            ct_lefts, ct_rights, ct_face_sides, ct_t2, ct_g2 = faces_vjp(ct_fluxes)
-            ct_t, ct_g = ct_t + ct_t2, ct_g + ct_g2
+            if imposing:
+                ct_raw, ct_uts, ct_face_sides, ct_t2 = impose_vjp(ct_fluxes)
+                ct_t = ct_t + ct_t2
+            else:
+                ct_raw, ct_uts = ct_fluxes, None
+                ct_face_sides = jax.tree.map(jnp.zeros_like, sides)
+            ct_raw = [jnp.concatenate([c[k].reshape(-1) for c in ct_raw]) for k in range(5)]
+            ct_left, ct_right, ct_g2 = _hll_backward(left, right, g, params.dry_depth, ct_raw)
+            ct_g = ct_g + ct_g2
+            ct_lefts, ct_rights = [], []
+            for i, (ax, hi) in enumerate(zip(axes.values(), bounds, strict=True)):
+                lo = hi - math.prod(ax.face_shape)
+                ct_l, ct_r = (
+                    [lax.slice_in_dim(c, lo, hi).reshape(ax.face_shape) for c in ct]
+                    for ct in (ct_left, ct_right)
+                )
+                if ct_uts is not None:
+                    ct_l[3], ct_r[3] = ct_l[3] + ct_uts[i][0], ct_r[3] + ct_uts[i][1]
+                ct_lefts.append(jnp.stack(ct_l))
+                ct_rights.append(jnp.stack(ct_r))
+            ct_lefts, ct_rights = _stored((ct_lefts, ct_rights), one)
             names = {"x": ("west", "east"), "y": ("south", "north")}
             for (name, ax), ct_l, ct_r, ct_fs in zip(
                 axes.items(), ct_lefts, ct_rights, ct_face_sides, strict=True
@@ -239,7 +472,9 @@ def _stage_forward(state: State, params: Params, grid: Grid, dt):
         ct_params = _add(ct_params, ct_params3)
         ct_params = _add(
             ct_params,
-            _zero_params_with(ct_params, gravity=ct_g, boundaries=type(b)(**ct_sides)),
+            _zero_params_with(
+                ct_params, gravity=ct_g, dry_depth=ct_dry, boundaries=type(b)(**ct_sides)
+            ),
         )
         ct_state = _add(ct_state, ct_state2)
         ct_state = State(ct_state.h, ct_state.hu, ct_state.hv, ct_state.t + ct_t)
@@ -258,16 +493,31 @@ def _zero_params_with(like: Params, **leaves) -> Params:
 
 def step_backward(state: State, params: Params, grid: Grid, dt, ct_out: State):
     """Cotangents of (state, params, dt) of one step, from the step input and the cotangent of
-    its output (the stages are recomputed)."""
-    first, first_bwd = _stage_forward(state, params, grid, dt)
-    _, second_bwd = _stage_forward(first, params, grid, dt)
+    its output (the stages are recomputed).
+
+    The two stage adjoints run as a two-trip loop over the stage inputs, like the forward
+    step: the loop carry is the one boundary XLA:CPU always materialises, so the first stage's
+    output and the cotangent between the stages are stored once instead of being fused (and
+    recomputed) into every consumer, and the stage adjoint is compiled once.
+    """
+    from twinbench.core.stepping import _stage
+
+    first = _stage(state, params, grid, dt)
+    inputs = jax.tree.map(lambda a, b: jnp.stack([a, b]), state, first)
     half = State(0.5 * ct_out.h, 0.5 * ct_out.hu, 0.5 * ct_out.hv, jnp.zeros_like(ct_out.t))
-    ct_first, ct_params, ct_dt = second_bwd(half)
-    ct_state, ct_params1, ct_dt1 = first_bwd(ct_first)
+
+    def stage_adjoint(carry, stage_input):
+        ct, ct_params, ct_dt = carry
+        ct_in, ct_p, ct_d = _stage_forward(stage_input, params, grid, dt)[1](ct)
+        return (ct_in, _add(ct_params, ct_p), ct_dt + ct_d), None
+
+    zero_params = jax.tree.map(jnp.zeros_like, params)
+    carry = (half, zero_params, jnp.zeros_like(dt))
+    ct_state, ct_params, ct_dt = lax.scan(stage_adjoint, carry, inputs, reverse=True)[0]
     ct_state = State(
         ct_state.h + half.h, ct_state.hu + half.hu, ct_state.hv + half.hv, ct_state.t + ct_out.t
     )
-    return ct_state, _add(ct_params, ct_params1), ct_dt + ct_dt1 + ct_out.t
+    return ct_state, ct_params, ct_dt + ct_out.t
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,9 +557,7 @@ def segment_length(n_steps: int, state_bytes: int, memory_budget: float) -> int:
     return optimum
 
 
-def run(
-    state: State, params: Params, grid: Grid, dt, n_steps: int, segment: int = 1
-) -> State:
+def run(state: State, params: Params, grid: Grid, dt, n_steps: int, segment: int = 1) -> State:
     """``n_steps`` steps of ``dt`` whose reverse mode uses :func:`step_backward`.
 
     The forward pass stores the input of every ``segment``-th step; the backward pass recomputes
@@ -368,10 +616,11 @@ def _run_bwd(grid, n_steps, segment, residuals, ct_final):
 
             def one(s, k):
                 if not masked:
-                    return plain_step(s, params, grid, dt), s
+                    new = plain_step(s, params, grid, dt)
+                    return new, new
                 valid = index * segment + k < n_steps
                 new = lax.cond(valid, lambda s: plain_step(s, params, grid, dt), lambda s: s, s)
-                return new, s
+                return new, new  # the input of step k + 1 (that of step 0 is `start`)
 
             _, inputs = lax.scan(one, start, jnp.arange(segment - 1))
             inputs = jax.tree.map(lambda a, b: jnp.concatenate([a[None], b]), start, inputs)
@@ -388,9 +637,7 @@ def _run_bwd(grid, n_steps, segment, residuals, ct_final):
             if masked:
                 valid = index * segment + k < n_steps
                 zeros = (jax.tree.map(jnp.zeros_like, params), jnp.zeros_like(dt))
-                ct_s, ct_p, ct_d = lax.cond(
-                    valid, adjoint, lambda ct: (ct, *zeros), ct_state
-                )
+                ct_s, ct_p, ct_d = lax.cond(valid, adjoint, lambda ct: (ct, *zeros), ct_state)
             else:
                 ct_s, ct_p, ct_d = adjoint(ct_state)
             return (ct_s, _add(ct_params, ct_p), ct_dt + ct_d), None

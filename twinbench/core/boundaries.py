@@ -128,11 +128,14 @@ class Discharge(Boundary):
     def outer(self, inner, t, gravity):
         q = sample(self.times, self.values, t)
         bed = inner.eta - inner.h
+        # The inflow branch is built from q > 0 only (a stand-in of 1 m² s⁻¹ elsewhere): its
+        # derivatives at q = 0 (a depth of round-off, q/h²) would be 0·∞ = NaN through `where`.
+        q_in = jnp.where(q > 0.0, q, 1.0)
         if self.depth is not None:
             h_in = jnp.broadcast_to(self.depth, q.shape)
         else:
-            h_in = _inflow_depth(q, inner, gravity)
-        un_in = q / jnp.where(h_in > 0.0, h_in, 1.0)
+            h_in = _inflow_depth(q_in, inner, gravity)
+        un_in = q_in / jnp.where(h_in > 0.0, h_in, 1.0)
         inflow = FaceState(h_in, bed + h_in, un_in, jnp.zeros_like(inner.ut))
         h_safe = jnp.where(inner.h > 0.0, inner.h, 1.0)
         u_mean = jnp.where(inner.h > 0.0, q / h_safe, 0.0)
@@ -141,6 +144,65 @@ class Discharge(Boundary):
 
     @property
     def max_dt(self) -> float:
+        return _table_max_dt(self.times)
+
+
+class Radiating(Boundary):
+    """An external sea state entering on the incoming characteristic; outgoing waves leave.
+
+    The external free surface is ``η_e(t) = table(t) + Σ_k A_k cos(ω_k t − φ_k)`` (m): a
+    piecewise-linear table (a constant offset such as a mean sea level, or a surge series) plus
+    harmonic constituents whose amplitudes ``A`` and phases ``φ`` (rad, at t = 0) may vary along
+    the side; ``velocity`` is the external inward normal velocity u_e (m s⁻¹, default 0).
+
+    The outer state combines the invariant leaving the domain, ``R⁻ = un − 2c``, with the one
+    of the external state entering it, ``R⁺ = u_e + 2 c_e`` (``c_e = √(g (η_e − z))``):
+    ``c* = (R⁺ − R⁻)/4``, ``un* = (R⁺ + R⁻)/2``. Linearised, this is Flather's (1976) radiation
+    condition ``un = u_e − √(g/h) (η − η_e)``: a wave arriving from inside passes out with
+    no reflection, the sea's tide comes in. (With u_e = 0 the incoming wave carries half of
+    η_e, the other half returns when the interior reflects it, as a long estuary does; Blayo &
+    Debreu 2005, *Ocean Modelling* 9:231.) Supercritical outflow is transmissive,
+    supercritical inflow imposes the external state.
+    """
+
+    times: Float[Array, " nt"]
+    values: Float[Array, "nt a b"]
+    omega: Float[Array, " k"]
+    amplitude: Float[Array, "k a b"]
+    phase: Float[Array, "k a b"]
+    velocity: Float[Array, "a b"]
+
+    def elevation(self, t: Array) -> Array:
+        """External free surface η_e(t) at the side's faces (m)."""
+        eta = sample(self.times, self.values, t)
+        if self.omega.shape[0]:
+            arg = self.omega[:, None, None] * t - self.phase
+            eta = eta + jnp.sum(self.amplitude * jnp.cos(arg), axis=0)
+        return eta
+
+    def outer(self, inner, t, gravity):
+        bed = inner.eta - inner.h
+        h_e = jnp.maximum(self.elevation(t) - bed, 0.0)
+        c_in = safe.sqrt(gravity * inner.h)
+        c_e = safe.sqrt(gravity * h_e)
+        incoming = self.velocity + 2.0 * c_e
+        outgoing = inner.un - 2.0 * c_in
+        c_star = jnp.maximum(0.25 * (incoming - outgoing), 0.0)
+        h_star = c_star * c_star / gravity
+        radiating = FaceState(h_star, bed + h_star, 0.5 * (incoming + outgoing), inner.ut)
+        external = FaceState(h_e, bed + h_e, jnp.broadcast_to(self.velocity, h_e.shape), inner.ut)
+        supercritical_outflow = inner.un + c_in < 0.0
+        supercritical_inflow = self.velocity - c_e > 0.0
+        return FaceState(
+            *(
+                jnp.where(supercritical_outflow, a, jnp.where(supercritical_inflow, b, c))
+                for a, b, c in zip(inner, external, radiating, strict=True)
+            )
+        )
+
+    @property
+    def max_dt(self) -> float:
+        # Constituents are evaluated exactly at every step; the table must still be resolved.
         return _table_max_dt(self.times)
 
 
@@ -153,7 +215,7 @@ def _inflow_depth(q: Array, inner: FaceState, gravity: Array, iterations: int = 
     increasing) converges monotonically.
     """
     qp = jnp.maximum(q, 0.0)
-    r = inner.un - 2.0 * jnp.sqrt(gravity * inner.h)
+    r = inner.un - 2.0 * safe.sqrt(gravity * inner.h)
     c = _inflow_celerity(qp, r, gravity, iterations)
     return c**2 / gravity
 

@@ -1,5 +1,16 @@
-"""Domains as CF datasets: analytic basins now, realistic estuaries later."""
+"""Domains as CF datasets: analytic basins and the Gironde estuary."""
 
 from twinbench.domains.basins import channel, dam_break, tidal_basin
+from twinbench.domains.gironde import gironde, gironde_rivers, river_boundary
+from twinbench.domains.stations import gironde_stations, locate_stations
 
-__all__ = ["channel", "dam_break", "tidal_basin"]
+__all__ = [
+    "channel",
+    "dam_break",
+    "gironde",
+    "gironde_rivers",
+    "gironde_stations",
+    "locate_stations",
+    "river_boundary",
+    "tidal_basin",
+]

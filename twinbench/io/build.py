@@ -33,9 +33,24 @@ def boundary(spec: dict, side: str, dtype) -> core.Boundary:
         return core.Wall()
     if kind == "open":
         return core.Open()
+    west_east = side in ("west", "east")
+
+    def on_faces(a: np.ndarray) -> np.ndarray:  # (m, n) → (m, n, 1) west/east, (m, 1, n) else
+        return a[:, :, None] if west_east else a[:, None, :]
+
+    if kind == "tide":
+        mean: Table = spec["mean"]
+        harmonics = spec["harmonics"]
+        return core.Radiating(
+            times=jnp.asarray(mean.times, dtype),
+            values=jnp.asarray(on_faces(mean.values), dtype),
+            omega=jnp.asarray(harmonics["omega"], dtype),
+            amplitude=jnp.asarray(on_faces(harmonics["amplitude"]), dtype),
+            phase=jnp.asarray(on_faces(harmonics["phase"]), dtype),
+            velocity=jnp.zeros(on_faces(np.zeros((1, 1)))[0].shape, dtype),
+        )
     table: Table = spec["value"]
-    along = table.values[:, :, None] if side in ("west", "east") else table.values[:, None, :]
-    times, values = jnp.asarray(table.times, dtype), jnp.asarray(along, dtype)
+    times, values = jnp.asarray(table.times, dtype), jnp.asarray(on_faces(table.values), dtype)
     if kind == "level":
         return core.Level(times, values)
     depth = spec.get("depth")
@@ -73,11 +88,8 @@ def surface_forcing(tables: dict[str, Table] | None, shape, dtype) -> core.Surfa
 
 def max_dt(boundaries: dict[str, Any], forcing: dict[str, Table] | None) -> float:
     """The step must not skip over the features of a boundary or forcing table."""
-    spacings = [
-        np.min(np.diff(b["value"].times))
-        for b in boundaries.values()
-        if "value" in b and b["value"].times.size > 1
-    ]
+    tables = [b[key] for b in boundaries.values() for key in ("value", "mean") if key in b]
+    spacings = [np.min(np.diff(t.times)) for t in tables if t.times.size > 1]
     if forcing:
         spacings += [np.min(np.diff(t.times)) for t in forcing.values() if t.times.size > 1]
     return float(min(spacings)) if spacings else float("inf")

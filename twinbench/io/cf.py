@@ -35,6 +35,12 @@ REGISTRY: dict[str, CFVariable] = {
     "stress_x": CFVariable("surface_downward_x_stress", "Pa", "surface stress, x component"),
     "stress_y": CFVariable("surface_downward_y_stress", "Pa", "surface stress, y component"),
     "pressure": CFVariable("air_pressure_at_mean_sea_level", "Pa", "air pressure at sea level"),
+    "salinity": CFVariable("sea_water_salinity", "1e-3", "depth-averaged salinity (g/kg)"),
+    "suspended_sediment": CFVariable(
+        "mass_concentration_of_suspended_matter_in_sea_water",
+        "kg m-3",
+        "depth-averaged suspended sediment concentration",
+    ),
 }
 
 # Spellings of the same unit that users write (UDUNITS accepts all of them).

@@ -34,6 +34,8 @@ BOUNDARY_KEYS = {
     "open": {"type"},
     "level": {"type", "value"},
     "discharge": {"type", "value", "depth"},
+    "tide": {"type", "constituents", "mean", "nodal", "latitude"},
+    "river": {"type", "discharge", "between", "cells", "name"},
 }
 
 
@@ -90,6 +92,23 @@ def parse_seconds(value: Any, what: str, allow_none: bool = False) -> float | No
     if seconds < 0:
         raise InputError(f"{what} must not be negative, got {value!r}")
     return seconds
+
+
+def parse_start(start: Any) -> np.datetime64 | None:
+    """The run's start as a UTC ``datetime64[s]`` (time-zone aware inputs are converted)."""
+    if start is None:
+        return None
+    if isinstance(start, bool | int | float):
+        raise InputError(f"start must be a date and time such as '2024-03-10T00:00', got {start!r}")
+    try:
+        stamp = pd.Timestamp(start)
+    except (ValueError, TypeError) as err:
+        raise InputError(f"start is not a date and time: {start!r} ({err})") from None
+    if stamp is pd.NaT:
+        raise InputError(f"start is not a date and time: {start!r}")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return np.datetime64(stamp.to_datetime64(), "s")
 
 
 def _number(value: Any, what: str, *, minimum: float | None = None, strict: bool = False) -> float:
@@ -296,7 +315,13 @@ def parse_table(value: Any, what: str, along: Axis | None = None) -> Table:
     return Table(np.zeros(1), np.array([[_number(value, what)]]))
 
 
-def parse_boundaries(boundaries: Any, grid: GridInputs) -> dict[str, dict]:
+def parse_boundaries(
+    boundaries: Any, grid: GridInputs, start: np.datetime64 | None = None, dry_depth: float = 1e-6
+) -> dict[str, dict]:
+    """Boundary specs by side → entries with Tables (and tide harmonics referred to ``start``).
+
+    A side holds one spec, or a list of ``river`` specs (the rest of that side is a wall).
+    """
     boundaries = {} if boundaries is None else boundaries
     if not isinstance(boundaries, Mapping):
         raise InputError(
@@ -308,6 +333,11 @@ def parse_boundaries(boundaries: Any, grid: GridInputs) -> dict[str, dict]:
     out = {}
     for side in SIDES:
         spec = boundaries.get(side, {"type": "wall"})
+        along = grid.y if side in ("west", "east") else grid.x
+        rivers = [spec] if isinstance(spec, Mapping) and spec.get("type") == "river" else spec
+        if isinstance(rivers, list | tuple):
+            out[side] = _rivers(rivers, side, along, grid, dry_depth)
+            continue
         if not isinstance(spec, Mapping) or "type" not in spec:
             raise InputError(f"boundaries[{side!r}] must be a dict with a 'type', got {spec!r}")
         kind = spec["type"]
@@ -318,8 +348,10 @@ def parse_boundaries(boundaries: Any, grid: GridInputs) -> dict[str, dict]:
         extra = set(spec) - BOUNDARY_KEYS[kind]
         if extra:
             raise InputError(f"unknown key(s) {sorted(extra)} in boundaries[{side!r}] ({kind})")
-        along = grid.y if side in ("west", "east") else grid.x
         entry: dict[str, Any] = {"type": kind}
+        if kind == "tide":
+            out[side] = _tide(spec, side, along, start)
+            continue
         if kind in ("level", "discharge"):
             if "value" not in spec:
                 raise InputError(f"boundaries[{side!r}] ({kind}) needs a 'value'")
@@ -374,3 +406,231 @@ def parse_forcing(forcing: Any, grid: GridInputs) -> dict[str, Table] | None:
             raise InputError(f"{what} has NaN or infinite values")
         out[name] = Table(times, values)
     return out
+
+
+def _side_values(value: Any, what: str, along: Axis) -> np.ndarray:
+    """A number, a list/array along the side, or a DataArray over the side's axis → (n,)."""
+    if isinstance(value, xr.DataArray):
+        if value.dims != (along.name,):
+            raise InputError(f"{what} must vary along {along.name!r} only, got dims {value.dims}")
+        value = value.values
+    if isinstance(value, bool | str):
+        raise InputError(f"{what} must be a number or numbers along the side, got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{what} must be a number or numbers along the side, got {value!r}"
+        ) from None
+    if arr.ndim == 0:
+        arr = np.full(1, float(arr))
+    if arr.ndim != 1 or arr.size not in (1, along.values.size):
+        raise InputError(
+            f"{what} must be one number or {along.values.size} values along {along.name!r}, "
+            f"got shape {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise InputError(f"{what} has NaN or infinite values")
+    return arr
+
+
+def _constituent_specs(constituents: Any, what: str) -> list[tuple[str, Any, Any]]:
+    """(name, amplitude, phase) from a mapping or a Dataset with amplitude/phase by constituent."""
+    if isinstance(constituents, xr.Dataset):
+        if (
+            not {"amplitude", "phase"} <= set(constituents)
+            or "constituent" not in constituents.dims
+        ):
+            raise InputError(
+                f"{what} as a Dataset needs 'amplitude' and 'phase' over 'constituent'"
+            )
+        return [
+            (
+                str(name),
+                constituents["amplitude"].sel(constituent=name).values.tolist(),
+                constituents["phase"].sel(constituent=name).values.tolist(),
+            )
+            for name in constituents["constituent"].values
+        ]
+    if not isinstance(constituents, Mapping):
+        raise InputError(
+            f"{what} must map constituent names to {{'amplitude': m, 'phase': degrees}}, "
+            f"got {constituents!r}"
+        )
+    out = []
+    for name, value in constituents.items():
+        if isinstance(value, Mapping):
+            extra = set(value) - {"amplitude", "phase"}
+            if extra or not {"amplitude", "phase"} <= set(value):
+                raise InputError(
+                    f"{what}[{name!r}] needs exactly 'amplitude' (m) and 'phase' (degrees), "
+                    f"got keys {sorted(value)}"
+                )
+            out.append((name, value["amplitude"], value["phase"]))
+        elif isinstance(value, list | tuple) and len(value) == 2:
+            out.append((name, value[0], value[1]))
+        else:
+            raise InputError(
+                f"{what}[{name!r}] must be {{'amplitude': m, 'phase': degrees}}, got {value!r}"
+            )
+    return out
+
+
+def _tide(spec: Mapping, side: str, along: Axis, start: np.datetime64 | None) -> dict:
+    """A tidal sea: constituents (Greenwich phase lags, UTC) referred to the run's start."""
+    from twinbench import tides
+
+    what = f"boundaries[{side!r}]"
+    if "constituents" not in spec:
+        raise InputError(
+            f"{what} (tide) needs 'constituents' ({{}} for a radiating sea at its 'mean' level)"
+        )
+    if start is None and spec["constituents"]:
+        raise InputError(
+            f"{what} is a tide: give the run's start date (start='2024-03-10T00:00') so the "
+            "astronomical arguments and nodal corrections are those of the real dates"
+        )
+    nodal = spec.get("nodal", True)
+    if not isinstance(nodal, bool):
+        raise InputError(f"{what}['nodal'] must be true or false, got {nodal!r}")
+    latitude = spec.get("latitude")
+    if latitude is not None:
+        latitude = _number(latitude, f"{what}['latitude']")
+        if abs(latitude) > 90:
+            raise InputError(f"{what}['latitude'] must be within ±90°, got {latitude!r}")
+    names, amplitudes, phases = [], [], []
+    for name, amplitude, phase in _constituent_specs(
+        spec["constituents"], f"{what}['constituents']"
+    ):
+        try:
+            canonical = tides.canonical_name(name)
+        except ValueError as err:
+            raise InputError(f"{what}['constituents']: {err}") from None
+        a = _side_values(amplitude, f"{what}['constituents'][{name!r}]['amplitude']", along)
+        g = _side_values(phase, f"{what}['constituents'][{name!r}]['phase']", along)
+        if np.any(a < 0):
+            raise InputError(
+                f"{what}['constituents'][{name!r}]['amplitude'] must be ≥ 0 m, got {a.min()!r}"
+            )
+        names.append(canonical)
+        amplitudes.append(a)
+        phases.append(g)
+    if len(set(names)) != len(names):
+        raise InputError(f"{what}['constituents'] names a constituent twice: {names}")
+    mean = parse_table(spec.get("mean", 0.0), f"{what}['mean']", along)
+    entry = {"type": "tide", "constituents": {}, "mean": mean, "nodal": nodal}
+    entry["latitude"] = latitude
+    if not names:
+        entry["harmonics"] = {
+            "omega": np.zeros(0),
+            "amplitude": np.zeros((0, 1)),
+            "phase": np.zeros((0, 1)),
+        }
+        return entry
+    size = max(max(a.size, g.size) for a, g in zip(amplitudes, phases, strict=True))
+    amplitude = np.stack([np.broadcast_to(a, size) for a in amplitudes])
+    phase = np.stack([np.broadcast_to(g, size) for g in phases])
+    # η = f A cos(V0 + u + ω t − G) = f A cos(ω t − φ), φ = G − V0 − u at the start.
+    v0 = tides.astronomical_arguments(names, start).values[0]
+    if nodal:
+        fu = tides.nodal_corrections(names, start, latitude=latitude)
+        f, u = fu["f"].values[0], fu["u"].values[0]
+    else:
+        f, u = np.ones(len(names)), np.zeros(len(names))
+    omega = np.array([2 * np.pi * tides.CONSTITUENTS[n].frequency / 3600.0 for n in names])
+    entry["constituents"] = {
+        n: {"amplitude": a, "phase": g} for n, a, g in zip(names, amplitude, phase, strict=True)
+    }
+    return entry | {
+        "harmonics": {
+            "omega": omega,
+            "amplitude": f[:, None] * amplitude,
+            "phase": np.deg2rad(phase - v0[:, None] - u[:, None]),
+        },
+    }
+
+
+def _cells(spec: Mapping, what: str, along: Axis) -> tuple[int, int]:
+    """The river's cells along the side: ``cells`` [first, last] indices or ``between``
+    [a, b] coordinates (m) of the side's axis, both inclusive."""
+    n = along.values.size
+    if ("cells" in spec) == ("between" in spec):
+        raise InputError(f"{what} needs one of 'cells' [first, last] or 'between' [a, b] (m)")
+    key = "cells" if "cells" in spec else "between"
+    pair = spec[key]
+    if not isinstance(pair, list | tuple) or len(pair) != 2:
+        raise InputError(f"{what}[{key!r}] must be a pair [first, last], got {pair!r}")
+    if key == "cells":
+        if not all(isinstance(i, int | np.integer) and not isinstance(i, bool) for i in pair):
+            raise InputError(f"{what}['cells'] must be two integers, got {pair!r}")
+        first, last = int(pair[0]), int(pair[1])
+    else:
+        a = _number(pair[0], f"{what}['between'][0]")
+        b = _number(pair[1], f"{what}['between'][1]")
+        inside = np.flatnonzero((along.values >= min(a, b)) & (along.values <= max(a, b)))
+        if inside.size == 0:
+            raise InputError(
+                f"{what}['between'] = {pair!r} holds no cell centre of {along.name!r} "
+                f"({along.values[0]:g} … {along.values[-1]:g} m)"
+            )
+        first, last = int(inside[0]), int(inside[-1])
+    if not 0 <= first <= last < n:
+        raise InputError(f"{what}['cells'] = {pair!r} must satisfy 0 ≤ first ≤ last < {n}")
+    return first, last
+
+
+def _rivers(specs: Any, side: str, along: Axis, grid: GridInputs, dry_depth: float) -> dict:
+    """Rivers on one side: each total discharge Q(t) (m³ s⁻¹) spread evenly over the wet cells
+    of its segment, as a discharge per metre; the rest of the side is a wall."""
+    what = f"boundaries[{side!r}]"
+    if not specs:
+        raise InputError(f"{what} is an empty list: give river specs or a boundary dict")
+    edge = {
+        "west": (slice(None), 0),
+        "east": (slice(None), -1),
+        "south": (0, slice(None)),
+        "north": (-1, slice(None)),
+    }[side]
+    h0 = np.maximum(grid.eta + grid.depth, 0.0)[edge]
+    width = grid.dy if side in ("west", "east") else grid.dx
+    taken = np.zeros(along.values.size, bool)
+    parsed, tables = [], []
+    for k, spec in enumerate(specs):
+        name = spec.get("name", f"river {k}") if isinstance(spec, Mapping) else f"river {k}"
+        here = f"{what} river {name!r}"
+        if not isinstance(spec, Mapping) or spec.get("type") != "river":
+            raise InputError(f"{here}: a list on a side holds river specs ({{'type': 'river'}})")
+        extra = set(spec) - BOUNDARY_KEYS["river"]
+        if extra:
+            raise InputError(f"unknown key(s) {sorted(extra)} in {here}")
+        if "discharge" not in spec:
+            raise InputError(f"{here} needs a 'discharge' (m³ s⁻¹)")
+        first, last = _cells(spec, here, along)
+        if taken[first : last + 1].any():
+            raise InputError(f"{here} overlaps another river on the {side} side")
+        taken[first : last + 1] = True
+        wet = np.zeros(along.values.size, bool)
+        wet[first : last + 1] = h0[first : last + 1] > dry_depth
+        if not wet.any():
+            raise InputError(
+                f"{here}: no wet cell in cells {first}…{last} of the {side} side to carry it "
+                "(the bed is above the water there)"
+            )
+        table = parse_table(spec["discharge"], f"{here}['discharge']")
+        if np.any(table.values < 0):
+            raise InputError(f"{here}['discharge'] must be ≥ 0 m³ s⁻¹ (an inflow)")
+        parsed.append(
+            {"name": str(name), "discharge": table, "cells": [first, last], "wet": int(wet.sum())}
+        )
+        tables.append((table, wet / (wet.sum() * width)))
+    times = np.unique(np.concatenate([t.times for t, _ in tables]))
+    q = np.zeros((times.size, along.values.size))
+    for table, weight in tables:
+        series = table.values[:, 0]
+        totals = (
+            series
+            if table.times.size == times.size and np.all(table.times == times)
+            else (np.interp(times, table.times, series))
+        )
+        q += totals[:, None] * weight[None, :]
+    return {"type": "river", "rivers": parsed, "value": Table(times, q)}

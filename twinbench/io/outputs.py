@@ -38,9 +38,18 @@ def configuration(
     boundaries: dict,
     forcing: dict | None,
     dtype: str,
+    start: np.datetime64 | None = None,
 ) -> str:
     """The run's full configuration as JSON (with the dataset itself, enough to rerun it)."""
     physics = dict(physics)
+    # Derived engine values (tide harmonics at the start, river discharges per metre) are
+    # rebuilt from the user's specs on a rerun.
+    boundaries = {
+        side: {k: v for k, v in spec.items() if k not in ("harmonics",)}
+        if spec["type"] != "river"
+        else {"type": "river", "rivers": spec["rivers"]}
+        for side, spec in boundaries.items()
+    }
     coefficient = physics["friction"].get("coefficient")
     if isinstance(coefficient, np.ndarray) and np.all(coefficient == coefficient.flat[0]):
         physics["friction"] = {**physics["friction"], "coefficient": float(coefficient.flat[0])}
@@ -53,6 +62,7 @@ def configuration(
                 "physics": physics,
                 "boundaries": boundaries,
                 "forcing": forcing,
+                "start": None if start is None else str(start),
             }
         )
     )
@@ -98,6 +108,8 @@ def history_dataset(
     config_json: str,
     prov: dict,
     friction_field: np.ndarray | None = None,
+    start: np.datetime64 | None = None,
+    tracer_fields: dict | None = None,
 ) -> xr.Dataset:
     """The contract's output: (time, y, x) fields, static depth, CF attributes, provenance."""
     y, x = grid.y.name, grid.x.name
@@ -116,6 +128,8 @@ def history_dataset(
         "v": (dims, v, cf.attrs("v")),
         "depth": ((y, x), grid.depth.astype(h.dtype), cf.attrs("depth")),
     }
+    if tracer_fields:
+        data.update(tracer_fields)
     if friction_field is not None:
         data["friction_coefficient"] = (
             (y, x),
@@ -128,6 +142,10 @@ def history_dataset(
         "units": "s",
         "axis": "T",
     }
+    if start is not None:
+        # Datetimes: xarray encodes them as CF "seconds since <start>" in files.
+        times = start + np.round(np.asarray(times) * 1e9).astype("timedelta64[ns]")
+        time_attrs = {"standard_name": "time", "long_name": "time (UTC)", "axis": "T"}
     coords = {
         "time": ("time", times, time_attrs),
         x: (x, grid.x.values, {**grid.x.attrs, "axis": "X"}),
@@ -199,10 +217,33 @@ def rerun_arguments(ds: xr.Dataset) -> tuple[xr.Dataset, dict]:
         physics["friction"] = {"law": "none"}
     elif not isinstance(physics["friction"]["coefficient"], float | int):
         physics["friction"]["coefficient"] = ds["friction_coefficient"]
-    boundaries = {
-        side: {k: table(v, y_name if side in ("west", "east") else x_name) for k, v in spec.items()}
-        for side, spec in config["boundaries"].items()
-    }
+
+    def side_spec(side: str, spec: dict):
+        along = y_name if side in ("west", "east") else x_name
+        if spec["type"] == "river":
+            return [
+                {
+                    "type": "river",
+                    "name": r["name"],
+                    "cells": r["cells"],
+                    "discharge": table(r["discharge"], along),
+                }
+                for r in spec["rivers"]
+            ]
+        if spec["type"] == "tide":
+            spec = dict(spec)
+            spec["constituents"] = {
+                name: {
+                    key: value[0]
+                    if len(set(value)) == 1
+                    else xr.DataArray(value, coords={along: ds[along].values}, dims=along)
+                    for key, value in c.items()
+                }
+                for name, c in spec["constituents"].items()
+            }
+        return {k: table(v, along) for k, v in spec.items()}
+
+    boundaries = {side: side_spec(side, spec) for side, spec in config["boundaries"].items()}
     kwargs = {
         "duration": config["duration"],
         "output_every": config["output_every"],
@@ -210,5 +251,10 @@ def rerun_arguments(ds: xr.Dataset) -> tuple[xr.Dataset, dict]:
         "boundaries": boundaries,
         "forcing": forcing,
         "dtype": config["dtype"],
+        "start": config.get("start"),
     }
+    if config.get("tracers"):
+        from twinbench.io.tracer_inputs import rerun_tracers
+
+        kwargs["tracers"] = rerun_tracers(config["tracers"], ds)
     return inputs, kwargs

@@ -1,0 +1,296 @@
+"""Calibration by gradients: bottom friction (by zone), channel deepening (by zone) and the
+open-boundary tide fitted to observed harmonic constants with ``jax.grad`` and optax.
+
+The fit runs the scenario's domain under its M2 tide alone (the usual first step of an estuary
+calibration): after a spin-up, one M2 period sampled uniformly gives, by discrete Fourier
+projection, the modelled M2 and its overtide M4 at every gauge — exactly, since the forced
+response is periodic. The loss compares them with the observed constants (TICON-4):
+
+    L = Σ_s |Z_M2,s − Z_obs,s|² / |Z_obs,s|²  +  w₄ Σ_s (|Z_M4,s| − A₄,s)² / A₄,s²
+
+with Z = f A e^{−i(G − V₀ − u)} the complex amplitude at the run's start. The gradient flows
+through the engine's hand-written adjoint (:func:`twinbench.core.run`); the spin-up is
+warm-started from the previous iteration's periodic state and not differentiated
+(truncated back-propagation over the recorded period).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from twinbench import core, tides
+from twinbench.domains.stations import TICON4_FILES
+from twinbench.io.inputs import InputError
+from twinbench.scenarios import Scenario, load, model_for
+from twinbench.scenarios.runner import _stations
+
+M2_PERIOD = 1.0 / tides.CONSTITUENTS["M2"].frequency * 3600.0  # s
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """Everything the loss needs, built once per scenario."""
+
+    model: Any
+    zones: np.ndarray  # (ny, nx) zone index, −1 on land
+    zone_names: tuple[str, ...]
+    stations: tuple[str, ...]
+    j: np.ndarray
+    i: np.ndarray
+    dt: float
+    steps_per_sample: int
+    samples: int
+    observed_m2: np.ndarray  # complex, at the start (f A e^{-i(G - V0 - u)})
+    observed_m4: np.ndarray  # amplitudes (m)
+    m2_argument: float  # V0 + u of M2 at the start (rad)
+    m2_factor: float  # f of M2
+
+
+class Parameters(eqx.Module):
+    """What the fit moves: log Manning n by zone, deepening by zone (m), boundary M2."""
+
+    log_manning: jax.Array
+    deepening: jax.Array
+    amplitude: jax.Array
+    phase: jax.Array  # Greenwich lag (degrees) of the boundary's external M2
+
+
+def problem(
+    scenario: Scenario | str,
+    stations: Sequence[str] = ("Port-Bloc", "Royan", "Pauillac", "Bordeaux"),
+    samples: int = 24,
+    cfl_margin: float = 0.8,
+) -> Problem:
+    """The M2 calibration problem of a scenario (its domain, rivers, physics and M2 tide)."""
+    scenario = load(scenario) if not isinstance(scenario, Scenario) else scenario
+    if scenario.tide is None or "M2" not in (scenario.tide.get("constituents") or {}):
+        raise InputError("calibration needs a scenario whose tide has an M2 constituent")
+    m2_only = dict(scenario.tide, constituents={"M2": scenario.tide["constituents"]["M2"]})
+    scenario = scenario.replace(tide=m2_only, stations=tuple(stations))
+    model, domain = model_for(scenario)
+    if "friction_zone" not in domain:
+        raise InputError("calibration needs a domain with friction zones")
+    gauges = _stations(scenario, domain, None)
+    start = np.datetime64(scenario.start)
+    observed_m2, observed_m4 = [], []
+    fu = tides.nodal_corrections(["M2", "M4"], start)
+    v0 = tides.astronomical_arguments(["M2", "M4"], start).values[0]
+    f, u = fu["f"].values[0], fu["u"].values[0]
+    for name in stations:
+        if name not in TICON4_FILES:
+            raise InputError(f"station {name!r} has no observed constants (TICON-4)")
+        obs = tides.ticon(TICON4_FILES[name])
+        a, g = (float(obs[k].sel(constituent="M2")) for k in ("amplitude", "phase"))
+        observed_m2.append(f[0] * a * np.exp(-1j * np.deg2rad(g - v0[0] - u[0])))
+        observed_m4.append(float(obs.amplitude.sel(constituent="M4")))
+    with model.precision():
+        stable = float(model.stable_dt())
+    per_sample = M2_PERIOD / samples
+    steps = math.ceil(per_sample / (cfl_margin * stable))
+    zone_names = tuple(domain.friction_zone.attrs["flag_meanings"].split())
+    return Problem(
+        model=model,
+        zones=np.asarray(domain.friction_zone.values, int),
+        zone_names=zone_names,
+        stations=tuple(stations),
+        j=gauges["j"].to_numpy(int),
+        i=gauges["i"].to_numpy(int),
+        dt=per_sample / steps,
+        steps_per_sample=steps,
+        samples=samples,
+        observed_m2=np.asarray(observed_m2),
+        observed_m4=np.asarray(observed_m4),
+        m2_argument=float(np.deg2rad(v0[0] + u[0])),
+        m2_factor=float(f[0]),
+    )
+
+
+def initial_parameters(p: Problem, manning: float = 0.02) -> Parameters:
+    """Uniform Manning n, no deepening, the scenario's boundary M2."""
+    west = p.model.params.boundaries.west
+    amplitude = float(np.asarray(west.amplitude)[0].mean()) / p.m2_factor
+    phase = np.rad2deg(float(np.asarray(west.phase)[0].mean()) + p.m2_argument)
+    n = len(p.zone_names)
+    return Parameters(
+        jnp.full(n, math.log(manning)),
+        jnp.zeros(n),
+        jnp.asarray(amplitude),
+        jnp.asarray(phase % 360.0),
+    )
+
+
+def engine_params(p: Problem, theta: Parameters) -> core.Params:
+    """The engine's Params for a parameter set (friction field, bed, boundary M2)."""
+    params = p.model.params
+    zones = jnp.asarray(p.zones)
+    on_water = zones >= 0
+    safe = jnp.where(on_water, zones, 0)
+    n_field = jnp.where(on_water, jnp.exp(theta.log_manning)[safe], jnp.exp(theta.log_manning[0]))
+    bed = params.bed - jnp.where(on_water, theta.deepening[safe], 0.0)
+    west = params.boundaries.west
+    phase = jnp.deg2rad(theta.phase) - p.m2_argument
+    west = eqx.tree_at(
+        lambda b: (b.amplitude, b.phase),
+        west,
+        (
+            jnp.full_like(west.amplitude, p.m2_factor * theta.amplitude),
+            jnp.full_like(west.phase, phase),
+        ),
+    )
+    params = eqx.tree_at(lambda q: q.friction.coefficient, params, n_field.astype(params.bed.dtype))
+    params = eqx.tree_at(lambda q: q.bed, params, bed.astype(params.bed.dtype))
+    return eqx.tree_at(lambda q: q.boundaries.west, params, west)
+
+
+def harmonics(p: Problem, theta: Parameters, state: core.State):
+    """Modelled complex M2 and M4 at the stations over one period from ``state``, and the
+    state one period later."""
+    params = engine_params(p, theta)
+    grid = p.model.grid
+    j, i = jnp.asarray(p.j), jnp.asarray(p.i)
+
+    def sample(s, _):
+        s = core.run(s, params, grid, p.dt, p.steps_per_sample)
+        return s, (s.h + params.bed)[j, i]
+
+    final, eta = jax.lax.scan(sample, state, None, length=p.samples)
+    t = (jnp.arange(1, p.samples + 1) * p.steps_per_sample * p.dt).astype(eta.dtype)
+    omega = 2 * jnp.pi / M2_PERIOD
+    m2 = 2.0 / p.samples * jnp.sum(eta * jnp.exp(-1j * omega * t)[:, None], axis=0)
+    m4 = 2.0 / p.samples * jnp.sum(eta * jnp.exp(-2j * omega * t)[:, None], axis=0)
+    return m2, m4, final
+
+
+def loss(p: Problem, theta: Parameters, state: core.State, m4_weight: float = 0.5):
+    m2, m4, final = harmonics(p, theta, state)
+    obs2 = jnp.asarray(p.observed_m2)
+    obs4 = jnp.asarray(p.observed_m4)
+    misfit = jnp.sum(jnp.abs(m2 - obs2) ** 2 / jnp.abs(obs2) ** 2)
+    misfit = misfit + m4_weight * jnp.sum((jnp.abs(m4) - obs4) ** 2 / obs4**2)
+    return misfit, (m2, m4, final)
+
+
+def spin_up(p: Problem, theta: Parameters, state: core.State, periods: float) -> core.State:
+    """Advance ``state`` by whole sampling intervals (not differentiated)."""
+    n = round(periods * p.samples) * p.steps_per_sample
+    return core.run(state, engine_params(p, theta), p.model.grid, p.dt, n)
+
+
+def report(p: Problem, m2, m4) -> list[dict]:
+    """Per station: modelled and observed M2 amplitude (m), phase (°), M4 amplitude (m)."""
+    rows = []
+    for k, name in enumerate(p.stations):
+        z, obs = complex(m2[k]), complex(p.observed_m2[k])
+        lag = lambda c: float(np.rad2deg(-np.angle(c) + p.m2_argument) % 360.0)  # noqa: E731
+        rows.append(
+            {
+                "station": name,
+                "M2_amplitude": abs(z) / p.m2_factor,
+                "M2_amplitude_observed": abs(obs) / p.m2_factor,
+                "M2_phase": lag(z),
+                "M2_phase_observed": lag(obs),
+                "M4_amplitude": float(abs(m4[k])) / p.m2_factor**2,
+                "M4_amplitude_observed": float(p.observed_m4[k]),
+            }
+        )
+    return rows
+
+
+def calibrate(
+    p: Problem,
+    iterations: int = 20,
+    learning_rate: float = 0.05,
+    theta: Parameters | None = None,
+    fit: Sequence[str] = ("log_manning", "deepening", "amplitude", "phase"),
+    spin_periods: float = 2.0,
+    callback: Callable[[int, float, Parameters], None] | None = None,
+) -> tuple[Parameters, list[dict]]:
+    """Adam on the loss; returns the best parameters and the history (loss, seconds).
+
+    ``fit`` names the parameter groups that move; the others keep their initial values.
+    Learning rates are per group: ``learning_rate`` on log n, × 10 m on deepening, × 0.5 m on
+    the amplitude and × 20° on the phase.
+    """
+    import optax
+
+    theta = initial_parameters(p) if theta is None else theta
+    scales = {"log_manning": 1.0, "deepening": 10.0, "amplitude": 0.5, "phase": 20.0}
+    mask = Parameters(*(jnp.full_like(getattr(theta, k), float(k in fit) * scales[k])
+                        for k in ("log_manning", "deepening", "amplitude", "phase")))  # fmt: skip
+    optimiser = optax.adam(learning_rate)
+    opt_state = optimiser.init(theta)
+    with p.model.precision():
+        state = spin_up(p, theta, p.model.state, spin_periods)
+        value_and_grad = jax.jit(jax.value_and_grad(lambda th, s: loss(p, th, s), has_aux=True))
+        spin = jax.jit(lambda th, s: spin_up(p, th, s, 1.0))
+        history, best = [], (math.inf, theta)
+        for k in range(iterations):
+            clock = time.perf_counter()
+            (value, (m2, m4, _)), grad = value_and_grad(theta, state)
+            value = float(value)
+            if value < best[0]:
+                best = (value, theta)
+            history.append({"iteration": k, "loss": value, "seconds": time.perf_counter() - clock,
+                            "stations": report(p, m2, m4)})  # fmt: skip
+            if callback:
+                callback(k, value, theta)
+            grad = jax.tree.map(lambda g, m: g * m, grad, mask)
+            updates, opt_state = optimiser.update(grad, opt_state)
+            theta = optax.apply_updates(theta, jax.tree.map(lambda u, m: u * m, updates, mask))
+            theta = eqx.tree_at(lambda t: t.deepening, theta, jnp.clip(theta.deepening, -2.0, 8.0))
+            state = spin(theta, state)  # one period on the new parameters: warm start
+    return best[1], history
+
+
+def scenario_values(p: Problem, theta: Parameters) -> dict:
+    """The fitted values in scenario-file form (friction by zone, deepening by zone, M2)."""
+    n = np.exp(np.asarray(theta.log_manning))
+    return {
+        "friction": {z: round(float(v), 5) for z, v in zip(p.zone_names, n, strict=True)},
+        "deepen": {
+            z: round(float(v), 3)
+            for z, v in zip(p.zone_names, np.asarray(theta.deepening), strict=True)
+        },
+        "M2": [round(float(theta.amplitude), 4), round(float(theta.phase) % 360.0, 2)],
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m twinbench.calibration [SCENARIO] --iterations N --out FIT.json``."""
+    import argparse
+    import json
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="python -m twinbench.calibration", description=__doc__)
+    parser.add_argument("scenario", nargs="?", default="gironde")
+    parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--learning-rate", type=float, default=0.05)
+    parser.add_argument("--out", default="calibration.json")
+    args = parser.parse_args(argv)
+    p = problem(args.scenario)
+    print(f"M2 calibration: dt {p.dt:.2f} s, {p.steps_per_sample * p.samples} steps a period")
+
+    def show(k: int, value: float, theta: Parameters) -> None:
+        print(f"iteration {k:3d}  loss {value:.4f}  {json.dumps(scenario_values(p, theta))}",
+              flush=True)  # fmt: skip
+
+    best, history = calibrate(
+        p, iterations=args.iterations, learning_rate=args.learning_rate, callback=show
+    )
+    log = {"fitted": scenario_values(p, best), "history": history}
+    Path(args.out).write_text(json.dumps(log, indent=1, default=float))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""Scenario files: one YAML document names the domain, the dates, the physics, the sea and the
+rivers, and the stations of a run. Parsed and checked here; run by :mod:`.runner`."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from twinbench.io.inputs import InputError, parse_seconds, parse_start
+
+#: Keys of a scenario document and what each holds.
+KEYS = {
+    "name": "a short name for the run",
+    "description": "free text",
+    "domain": "{name: gironde | tidal_basin, resolution: coarse | default | fine | metres, "
+    "depths: {...}, deepen: {zone: m}}",
+    "start": "UTC date and time of the initial state",
+    "duration": "run length: seconds or '15D', '36h'",
+    "output_every": "output interval of fields and station series (default 1h)",
+    "fields": "write the (time, y, x) fields too (default true; false: stations only)",
+    "dtype": "float32 or float64",
+    "physics": "as twinbench.simulate's physics (friction may use zones)",
+    "tide": "{side: west, constituents: {M2: [amplitude_m, phase_deg], ...}, mean: m}",
+    "rivers": "{garonne: m3/s, dordogne: m3/s} (a number or {time: [...], discharge: [...]})",
+    "stations": "names of the domain's gauges to record",
+    "tracers": "salinity / sediment as twinbench.simulate's tracers (river values by name)",
+    "calibration": "how the shipped values were obtained (provenance, not used by the run)",
+}
+DOMAIN_KEYS = {"name", "resolution", "depths", "deepen"}
+TIDE_KEYS = {"side", "constituents", "mean", "nodal"}
+SHIPPED = Path(__file__).parent
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """A checked scenario document (a deep copy: later edits of the source do not leak in)."""
+
+    name: str
+    domain: dict
+    start: str
+    duration: float
+    output_every: float
+    fields: bool
+    dtype: str
+    physics: dict
+    tide: dict | None
+    rivers: dict
+    stations: tuple[str, ...]
+    document: dict
+    tracers: dict = dataclasses.field(default_factory=dict)
+
+    def replace(self, **changes) -> Scenario:
+        """A copy with some fields changed (e.g. ``duration``)."""
+        return dataclasses.replace(self, **changes)
+
+
+def shipped(name: str) -> Path:
+    """Path of a scenario shipped with twinbench (``"gironde"`` → the calibrated baseline)."""
+    path = SHIPPED / f"{name}.yaml"
+    if not path.exists():
+        names = sorted(p.stem for p in SHIPPED.glob("*.yaml"))
+        raise InputError(f"no shipped scenario {name!r}; shipped: {names}")
+    return path
+
+
+def load(source: str | Path | Mapping) -> Scenario:
+    """A scenario from a YAML file, the name of a shipped one, or a dict.
+
+    Raises
+    ------
+    InputError
+        For unreadable YAML, unknown keys and values that cannot run, naming the key.
+    """
+    if isinstance(source, Mapping):
+        document, where = copy.deepcopy(dict(source)), "scenario"
+    else:
+        path = Path(source)
+        if not path.exists() and path.suffix == "" and "/" not in str(source):
+            path = shipped(str(source))
+        if not path.exists():
+            raise InputError(f"scenario file {str(path)!r} does not exist")
+        where = str(path)
+        try:
+            document = yaml.safe_load(path.read_text())
+        except yaml.YAMLError as err:
+            raise InputError(f"{where} is not valid YAML: {err}") from None
+    if not isinstance(document, Mapping):
+        raise InputError(f"{where} must be a YAML mapping of {sorted(KEYS)}, got {document!r}")
+    return _check(dict(document), where)
+
+
+def _check(doc: dict, where: str) -> Scenario:
+    unknown = set(doc) - set(KEYS)
+    if unknown:
+        raise InputError(f"{where}: unknown key(s) {sorted(unknown)}; known: {sorted(KEYS)}")
+    for key in ("domain", "start", "duration"):
+        if key not in doc:
+            raise InputError(f"{where}: '{key}' is required ({KEYS[key]})")
+    domain = doc["domain"]
+    if isinstance(domain, str):
+        domain = {"name": domain}
+    if not isinstance(domain, Mapping) or "name" not in domain:
+        raise InputError(f"{where}: 'domain' must be a name or {{name: ..., resolution: ...}}")
+    extra = set(domain) - DOMAIN_KEYS
+    if extra:
+        raise InputError(f"{where}: unknown key(s) {sorted(extra)} in 'domain'")
+    from twinbench.scenarios.runner import DOMAINS
+
+    if domain["name"] not in DOMAINS:
+        raise InputError(f"{where}: unknown domain {domain['name']!r}; known: {sorted(DOMAINS)}")
+    start = parse_start(doc["start"])
+    duration = parse_seconds(doc["duration"], f"{where}: 'duration'")
+    if duration <= 0:
+        raise InputError(f"{where}: 'duration' must be > 0, got {doc['duration']!r}")
+    every = parse_seconds(doc.get("output_every", "1h"), f"{where}: 'output_every'")
+    if every <= 0:
+        raise InputError(f"{where}: 'output_every' must be > 0")
+    fields = doc.get("fields", True)
+    if not isinstance(fields, bool):
+        raise InputError(f"{where}: 'fields' must be true or false, got {fields!r}")
+    dtype = doc.get("dtype", "float32")
+    if dtype not in ("float32", "float64"):
+        raise InputError(f"{where}: 'dtype' must be float32 or float64, got {dtype!r}")
+    physics = doc.get("physics") or {}
+    if not isinstance(physics, Mapping):
+        raise InputError(f"{where}: 'physics' must be a mapping, got {physics!r}")
+    tide = doc.get("tide")
+    if tide is not None:
+        if not isinstance(tide, Mapping):
+            raise InputError(f"{where}: 'tide' must be a mapping ({KEYS['tide']})")
+        extra = set(tide) - TIDE_KEYS
+        if extra:
+            raise InputError(f"{where}: unknown key(s) {sorted(extra)} in 'tide'")
+    rivers = doc.get("rivers") or {}
+    if not isinstance(rivers, Mapping):
+        raise InputError(f"{where}: 'rivers' must map river names to discharges (m3/s)")
+    tracers = doc.get("tracers") or {}
+    if not isinstance(tracers, Mapping):
+        raise InputError(f"{where}: 'tracers' must be a mapping, got {tracers!r}")
+    stations = doc.get("stations") or []
+    if isinstance(stations, str) or not all(isinstance(s, str) for s in stations):
+        raise InputError(f"{where}: 'stations' must be a list of station names")
+    return Scenario(
+        name=str(doc.get("name", Path(where).stem)),
+        domain=dict(domain),
+        start=str(start),
+        duration=duration,
+        output_every=every,
+        fields=fields,
+        dtype=dtype,
+        physics=dict(physics),
+        tide=None if tide is None else dict(tide),
+        rivers=dict(rivers),
+        stations=tuple(stations),
+        document=doc,
+        tracers=dict(tracers),
+    )
