@@ -100,11 +100,19 @@ def stable_dt(state: State, params: Params, grid: Grid) -> Array:
 
 
 def _adaptive_step(state: State, params: Params, grid: Grid, t_end: Array):
-    tend = tendency(state, params, grid)
-    dt = params.cfl / jnp.maximum(jnp.max(tend.rate), 1e-30)
-    dt = jnp.minimum(jnp.minimum(dt, params.max_dt), t_end - state.t)
-    first = _stage(state, params, grid, dt, rates=tend)
-    second = _stage(first, params, grid, dt)
+    # As in `step`, the two stages are a two-trip loop (XLA:CPU would otherwise recompute the
+    # first stage inside every consumer of the second); the first trip also sets Δt from its
+    # own tendency's wave speeds, the second reuses it.
+    def stage(carry, first_trip):
+        s, dt = carry
+        tend = tendency(s, params, grid)
+        limit = params.cfl / jnp.maximum(jnp.max(tend.rate), 1e-30)
+        limit = jnp.minimum(jnp.minimum(limit, params.max_dt), t_end - s.t)
+        dt = jnp.where(first_trip, limit, dt)
+        return (_stage(s, params, grid, dt, rates=tend), dt), None
+
+    trips = jnp.array([True, False])
+    (second, dt), _ = lax.scan(stage, (state, jnp.zeros((), state.h.dtype)), trips)
     new = State(
         0.5 * (state.h + second.h),
         0.5 * (state.hu + second.hu),
