@@ -153,23 +153,22 @@ def _flip(face: FaceState) -> FaceState:
     return FaceState(face.h, face.eta, -face.un, face.ut)
 
 
-def directional_tendency(
+def face_states(
     h: Array,
     eta: Array,
     un: Array,
     ut: Array,
     axis: int,
-    spacing: float,
     low: Boundary,
     high: Boundary,
     t: Array,
     gravity: Array,
-    dry_depth: Array | float = 0.0,
-) -> Directional:
-    """Flux-divergence and bed-slope tendencies along ``axis`` (see the module docstring).
+) -> tuple[FaceState, FaceState, FaceState, FaceState]:
+    """MUSCL face values of the cells along ``axis`` and the states either side of each face.
 
-    ``un`` is the velocity along the axis, ``ut`` across it; ``low``/``high`` are the boundaries
-    at the start and end of the axis (west/east for x, south/north for y).
+    Returns ``(lower_face, upper_face, left, right)``: each cell's values at its i−½ and i+½
+    faces, then the left and right states at faces 0..n (the boundaries' outer states at both
+    ends).
     """
     n = h.shape[axis]
     cells = (h, eta, un, ut)
@@ -207,6 +206,29 @@ def directional_tendency(
     right = FaceState(
         *(jnp.concatenate([f, o], axis=axis) for f, o in zip(lower_face, outer_high, strict=True))
     )
+    return lower_face, upper_face, left, right
+
+
+def directional_tendency(
+    h: Array,
+    eta: Array,
+    un: Array,
+    ut: Array,
+    axis: int,
+    spacing: float,
+    low: Boundary,
+    high: Boundary,
+    t: Array,
+    gravity: Array,
+    dry_depth: Array | float = 0.0,
+) -> Directional:
+    """Flux-divergence and bed-slope tendencies along ``axis`` (see the module docstring).
+
+    ``un`` is the velocity along the axis, ``ut`` across it; ``low``/``high`` are the boundaries
+    at the start and end of the axis (west/east for x, south/north for y).
+    """
+    n = h.shape[axis]
+    lower_face, upper_face, left, right = face_states(h, eta, un, ut, axis, low, high, t, gravity)
     mass, normal, tangential, p_left, p_right, wave_speed = hll_flux(
         left, right, gravity, dry_depth
     )

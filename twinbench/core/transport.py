@@ -26,11 +26,10 @@ import jax.numpy as jnp
 from jax import lax
 from jaxtyping import Array, Float
 
-from twinbench.core.boundaries import FaceState, Wall
+from twinbench.core.boundaries import Wall
 from twinbench.core.fluxes import (
-    _boundary_depth_slope,
-    _flip,
     _impose_inflow,
+    face_states,
     hll_flux,
     limited_slope,
     upwind,
@@ -100,33 +99,7 @@ def _face_mass_flux(h, eta, un, ut, axis, spacing, low, high, t, gravity, dry_de
         shape = list(h.shape)
         shape[axis] = 2
         return jnp.zeros(shape, h.dtype)
-    cells = (h, eta, un, ut)
-    slopes = [0.5 * limited_slope(q, axis) for q in cells]
-    if n > 1:
-        slopes[0] = 0.5 * _boundary_depth_slope(slopes[0] * 2.0, h, eta, axis)
-    lower_face = FaceState(*(q - s for q, s in zip(cells, slopes, strict=True)))
-    upper_face = FaceState(*(q + s for q, s in zip(cells, slopes, strict=True)))
-    first = lambda a: lax.slice_in_dim(a, 0, 1, axis=axis)  # noqa: E731
-    last = lambda a: lax.slice_in_dim(a, n - 1, n, axis=axis)  # noqa: E731
-    inner_low = FaceState(*map(first, lower_face))
-    inner_high = _flip(FaceState(*map(last, upper_face)))
-    outer_low = low.outer(inner_low, t, gravity)
-    outer_high = _flip(high.outer(inner_high, t, gravity))
-    outer_low = FaceState(
-        *(jnp.broadcast_to(o, i.shape) for o, i in zip(outer_low, inner_low, strict=True))
-    )
-    outer_high = FaceState(
-        *(
-            jnp.broadcast_to(o, i.shape)
-            for o, i in zip(outer_high, map(last, upper_face), strict=True)
-        )
-    )
-    left = FaceState(
-        *(jnp.concatenate([o, f], axis=axis) for o, f in zip(outer_low, upper_face, strict=True))
-    )
-    right = FaceState(
-        *(jnp.concatenate([f, o], axis=axis) for f, o in zip(lower_face, outer_high, strict=True))
-    )
+    _, _, left, right = face_states(h, eta, un, ut, axis, low, high, t, gravity)
     mass = hll_flux(left, right, gravity, dry_depth)[0]
     if low.imposes_inflow or high.imposes_inflow:
         mass = _impose_inflow(mass, low, high, t, axis, n)
