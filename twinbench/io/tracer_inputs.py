@@ -18,7 +18,15 @@ from twinbench.core import sediment as sed
 from twinbench.core import tracer_stepping as ts
 from twinbench.core import transport as tr
 from twinbench.io import cf
-from twinbench.io.inputs import SIDES, GridInputs, InputError, Table, _number, parse_table
+from twinbench.io.inputs import (
+    SIDES,
+    GridInputs,
+    InputError,
+    Table,
+    _number,
+    grid_field,
+    parse_table,
+)
 
 COMMON = {"initial", "diffusivity", "boundaries"}
 SEDIMENT = {
@@ -40,14 +48,7 @@ def _field(value: Any, what: str, grid: GridInputs, allow_unlimited: bool = Fals
             raise InputError(f"{what} must be kg m-2 or 'unlimited', got {value!r}")
         return "unlimited"
     if isinstance(value, xr.DataArray):
-        if set(value.dims) != {grid.y.name, grid.x.name}:
-            raise InputError(
-                f"{what} as a DataArray must have dims ({grid.y.name!r}, {grid.x.name!r}), "
-                f"got {value.dims}"
-            )
-        values = np.asarray(value.transpose(grid.y.name, grid.x.name).values, np.float64)
-        if values.shape != grid.depth.shape:
-            raise InputError(f"{what} has shape {values.shape}, the grid is {grid.depth.shape}")
+        values = grid_field(value, what, grid)
         if not np.all(np.isfinite(values)):
             raise InputError(f"{what} has NaN or infinite values")
         if (values < 0).any():
