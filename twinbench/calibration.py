@@ -53,6 +53,8 @@ class Problem:
     observed_m4: np.ndarray  # amplitudes (m)
     m2_argument: float  # V0 + u of M2 at the start (rad)
     m2_factor: float  # f of M2
+    scenario_manning: np.ndarray | None = None  # the scenario's Manning n by zone, if given so
+    scenario_deepening: np.ndarray | None = None  # the scenario's deepening (m) by zone
 
 
 class Parameters(eqx.Module):
@@ -75,10 +77,18 @@ def problem(
     if scenario.tide is None or "M2" not in (scenario.tide.get("constituents") or {}):
         raise InputError("calibration needs a scenario whose tide has an M2 constituent")
     m2_only = dict(scenario.tide, constituents={"M2": scenario.tide["constituents"]["M2"]})
-    scenario = scenario.replace(tide=m2_only, stations=tuple(stations))
+    # The fit owns the deepening: the domain is built without the scenario's own.
+    undeepened = {k: v for k, v in scenario.domain.items() if k != "deepen"}
+    scenario_deepen = scenario.domain.get("deepen")
+    scenario = scenario.replace(tide=m2_only, stations=tuple(stations), domain=undeepened)
     model, domain = model_for(scenario)
     if "friction_zone" not in domain:
         raise InputError("calibration needs a domain with friction zones")
+    zone_names = tuple(domain.friction_zone.attrs["flag_meanings"].split())
+    friction = (scenario.physics.get("friction") or {}).get("coefficient")
+    by_zone = lambda v: (  # noqa: E731
+        np.array([float(v.get(z, 0.0)) for z in zone_names]) if isinstance(v, dict) else None
+    )
     gauges = _stations(scenario, domain, None)
     start = np.datetime64(scenario.start)
     observed_m2, observed_m4 = [], []
@@ -96,7 +106,6 @@ def problem(
         stable = float(model.stable_dt())
     per_sample = M2_PERIOD / samples
     steps = math.ceil(per_sample / (cfl_margin * stable))
-    zone_names = tuple(domain.friction_zone.attrs["flag_meanings"].split())
     return Problem(
         model=model,
         zones=np.asarray(domain.friction_zone.values, int),
@@ -111,18 +120,28 @@ def problem(
         observed_m4=np.asarray(observed_m4),
         m2_argument=float(np.deg2rad(v0[0] + u[0])),
         m2_factor=float(f[0]),
+        scenario_manning=by_zone(friction),
+        scenario_deepening=by_zone(scenario_deepen),
     )
 
 
-def initial_parameters(p: Problem, manning: float = 0.02) -> Parameters:
-    """Uniform Manning n, no deepening, the scenario's boundary M2."""
+def initial_parameters(
+    p: Problem, manning: float = 0.02, from_scenario: bool = False
+) -> Parameters:
+    """The scenario's boundary M2 with uniform Manning n and no deepening, or (``from_scenario``)
+    the scenario's own Manning n and deepening by zone where it gives them (a warm start)."""
     west = p.model.params.boundaries.west
     amplitude = float(np.asarray(west.amplitude)[0].mean()) / p.m2_factor
     phase = np.rad2deg(float(np.asarray(west.phase)[0].mean()) + p.m2_argument)
     n = len(p.zone_names)
+    log_n, deepening = np.full(n, math.log(manning)), np.zeros(n)
+    if from_scenario and p.scenario_manning is not None:
+        log_n = np.log(np.where(p.scenario_manning > 0, p.scenario_manning, manning))
+    if from_scenario and p.scenario_deepening is not None:
+        deepening = p.scenario_deepening
     return Parameters(
-        jnp.full(n, math.log(manning)),
-        jnp.zeros(n),
+        jnp.asarray(log_n),
+        jnp.asarray(deepening),
         jnp.asarray(amplitude),
         jnp.asarray(phase % 360.0),
     )
@@ -275,6 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--learning-rate", type=float, default=0.05)
     parser.add_argument("--out", default="calibration.json")
+    parser.add_argument(
+        "--warm", action="store_true",
+        help="start from the scenario's friction and deepening by zone (default: n = 0.02, none)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     p = problem(args.scenario)
     print(f"M2 calibration: dt {p.dt:.2f} s, {p.steps_per_sample * p.samples} steps a period")
@@ -284,7 +307,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               flush=True)  # fmt: skip
 
     best, history = calibrate(
-        p, iterations=args.iterations, learning_rate=args.learning_rate, callback=show
+        p,
+        iterations=args.iterations,
+        learning_rate=args.learning_rate,
+        theta=initial_parameters(p, from_scenario=args.warm),
+        callback=show,
     )
     log = {"fitted": scenario_values(p, best), "history": history}
     Path(args.out).write_text(json.dumps(log, indent=1, default=float))

@@ -4,7 +4,6 @@ and a coarse tide that reaches Bordeaux."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -71,14 +70,12 @@ def test_cf_attributes(study):
     assert (depth.values[~_wet(study)] == -10.0).all()  # land is high ground
 
 
-def test_resolutions_cell_counts_and_build_time():
+def test_resolutions_and_cell_counts():
     sizes = {name: dict(gironde(name).sizes) for name in ("coarse", "default")}
     assert sizes["coarse"] == {"y": 98, "x": 86}
     assert sizes["default"] == {"y": 294, "x": 258}
     assert dict(gironde(500.0).sizes) == sizes["default"]
-    start = time.perf_counter()
     fine = gironde("fine", depths={"estuary_flats": 5.5})  # a new argument set: a real build
-    assert time.perf_counter() - start < 10.0
     assert dict(fine.sizes) == {"y": 588, "x": 516}
 
 

@@ -11,6 +11,7 @@ from twinbench.core.boundaries import (
 )
 from twinbench.core.forcing import SurfaceForcing, wind_stress
 from twinbench.core.friction import Chezy, DarcyWeisbach, FrictionLaw, Linear, Manning, NoFriction
+from twinbench.core.porosity import Porosity, porosity
 from twinbench.core.stepping import (
     NOT_FINITE,
     OK,
@@ -44,6 +45,7 @@ __all__ = [
     "NoFriction",
     "Open",
     "Params",
+    "Porosity",
     "Radiating",
     "State",
     "SurfaceForcing",
@@ -52,6 +54,7 @@ __all__ = [
     "default_params",
     "free_surface",
     "history",
+    "porosity",
     "primitive",
     "run",
     "stable_dt",

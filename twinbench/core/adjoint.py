@@ -42,6 +42,7 @@ from twinbench.core.fluxes import (
     _impose_inflow,
     hll_flux,
     limited_slope,
+    porosity_pressure,
     upwind,
 )
 from twinbench.core.types import Grid, Params, State
@@ -84,8 +85,9 @@ def _pad(a, low: int, high: int, axis: int):
 class _Axis:
     """Reconstruction and boundary states along one axis (forward values and their VJPs)."""
 
-    def __init__(self, cells, axis, spacing, low, high, t, g):
+    def __init__(self, cells, axis, spacing, low, high, t, g, weights=None):
         self.axis, self.low, self.high = axis, low, high
+        self.weights = weights  # porosity weights (w_low, w_high) of each cell, or None
         self.n = n = cells[0].shape[axis]
         self.inv = 1.0 / spacing
         fax = axis + 1  # the axis in stacked (4, ny, nx) arrays
@@ -100,6 +102,8 @@ class _Axis:
         self.bed_slope = (
             -0.5 * g * (lower[0] + upper[0]) * ((upper[1] - upper[0]) - (lower[1] - lower[0]))
         )
+        if weights is not None:
+            self.bed_slope = self.bed_slope + porosity_pressure(lower[0], upper[0], *weights, g)
 
         def outer(inner_low, inner_high, low, high, t, g):
             out_low = low.outer(FaceState(*inner_low), t, g)
@@ -129,17 +133,26 @@ class _Axis:
         n, axis, inv = self.n, self.axis, self.inv
         hi = lambda a: lax.slice_in_dim(a, 1, n + 1, axis=axis)  # noqa: E731
         lo = lambda a: lax.slice_in_dim(a, 0, n, axis=axis)  # noqa: E731
-        dh = -(hi(mass) - lo(mass)) * inv
-        dhun = (-((hi(normal) + hi(p_left)) - (lo(normal) + lo(p_right))) + self.bed_slope) * inv
-        dhut = -(hi(tangential) - lo(tangential)) * inv
+        w_low, w_high = (1.0, 1.0) if self.weights is None else self.weights
+        dh = -(w_high * hi(mass) - w_low * lo(mass)) * inv
+        dhun = (
+            -(w_high * (hi(normal) + hi(p_left)) - w_low * (lo(normal) + lo(p_right)))
+            + self.bed_slope
+        ) * inv
+        dhut = -(w_high * hi(tangential) - w_low * lo(tangential)) * inv
         return dh, dhun, dhut
 
     def flux_cotangents(self, c_dh, c_dhun, c_dhut):
         """Transpose of :meth:`tendencies` w.r.t. the face fluxes: differences of cell
         cotangents onto faces (face j is the high face of cell j−1, the low face of cell j)."""
         axis, inv = self.axis, self.inv
-        to_hi = lambda c: _pad(c, 1, 0, axis)  # noqa: E731
-        to_lo = lambda c: _pad(c, 0, 1, axis)  # noqa: E731
+        if self.weights is None:
+            to_hi = lambda c: _pad(c, 1, 0, axis)  # noqa: E731
+            to_lo = lambda c: _pad(c, 0, 1, axis)  # noqa: E731
+        else:
+            w_low, w_high = self.weights
+            to_hi = lambda c: _pad(w_high * c, 1, 0, axis)  # noqa: E731
+            to_lo = lambda c: _pad(w_low * c, 0, 1, axis)  # noqa: E731
         return (
             (to_lo(c_dh) - to_hi(c_dh)) * inv,
             (to_lo(c_dhun) - to_hi(c_dhun)) * inv,
@@ -176,9 +189,17 @@ class _Axis:
         ct_a = -0.5 * g * b * ct_bed
         ct_b = -0.5 * g * a * ct_bed
         ct_g = jnp.sum(-0.5 * a * b * ct_bed)
-        ct_lower = jnp.concatenate([(ct_lower[0] + ct_a + ct_b)[None], (ct_lower[1] - ct_b)[None],
+        ct_h_low, ct_h_up = ct_a + ct_b, ct_a - ct_b
+        if self.weights is not None:  # the porosity pressure term (fluxes.porosity_pressure)
+            w_low, w_high = self.weights
+            ct_h_low = ct_h_low - g * (w_low - 1.0) * lower[0] * ct_bed
+            ct_h_up = ct_h_up + g * (w_high - 1.0) * upper[0] * ct_bed
+            ct_g = ct_g + jnp.sum(
+                porosity_pressure(lower[0], upper[0], w_low, w_high, 1.0) * ct_bed
+            )
+        ct_lower = jnp.concatenate([(ct_lower[0] + ct_h_low)[None], (ct_lower[1] - ct_b)[None],
                                     ct_lower[2:]])  # fmt: skip
-        ct_upper = jnp.concatenate([(ct_upper[0] + ct_a - ct_b)[None], (ct_upper[1] + ct_b)[None],
+        ct_upper = jnp.concatenate([(ct_upper[0] + ct_h_up)[None], (ct_upper[1] + ct_b)[None],
                                     ct_upper[2:]])  # fmt: skip
         ct_q = ct_lower + ct_upper
         ct_slope = ct_upper - ct_lower  # of `slopes` = s/2 with s the limited slope
@@ -365,7 +386,11 @@ def _stage_forward(state: State, params: Params, grid: Grid, dt):
         )
         if not (cells[0].shape[axis] == 1 and isinstance(low, Wall) and isinstance(high, Wall))
     ]
-    axes = {name: _Axis(cells, axis, sp, lo, hi, t, g) for name, cells, axis, sp, lo, hi in specs}
+    phi = params.porosity  # a property of the grid: its weights are constants here
+    axes = {
+        name: _Axis(cells, axis, sp, lo, hi, t, g, None if phi is None else phi.weights(axis))
+        for name, cells, axis, sp, lo, hi in specs
+    }
 
     tend = {}
     if axes:

@@ -127,6 +127,12 @@ def hll_flux(left: FaceState, right: FaceState, gravity: Array, dry_depth: Array
     return mass, normal, tangential, pressure_left, pressure_right, wave_speed
 
 
+def porosity_pressure(h_lower: Array, h_upper: Array, w_low: Array, w_high: Array, gravity):
+    """The cell's own face pressures left unbalanced by face porosities:
+    ``(w⁺ − 1) g h⁺²/2 − (w⁻ − 1) g h⁻²/2`` (:mod:`twinbench.core.porosity`)."""
+    return 0.5 * gravity * ((w_high - 1.0) * h_upper * h_upper - (w_low - 1.0) * h_lower * h_lower)
+
+
 def upwind(mass: Array, left: Array, right: Array) -> Array:
     """Flux of a quantity carried by the mass flux: the upwind side's value times the flux."""
     return 0.5 * (mass * (left + right) - jnp.abs(mass) * (right - left))
@@ -221,11 +227,13 @@ def directional_tendency(
     t: Array,
     gravity: Array,
     dry_depth: Array | float = 0.0,
+    weights: tuple[Array, Array] | None = None,
 ) -> Directional:
     """Flux-divergence and bed-slope tendencies along ``axis`` (see the module docstring).
 
     ``un`` is the velocity along the axis, ``ut`` across it; ``low``/``high`` are the boundaries
-    at the start and end of the axis (west/east for x, south/north for y).
+    at the start and end of the axis (west/east for x, south/north for y). ``weights`` are the
+    porosity weights ``(w_low, w_high)`` of each cell's two faces (:mod:`.porosity`), or ``None``.
     """
     n = h.shape[axis]
     lower_face, upper_face, left, right = face_states(h, eta, un, ut, axis, low, high, t, gravity)
@@ -245,10 +253,20 @@ def directional_tendency(
         * (lower_face.h + upper_face.h)
         * ((upper_face.eta - upper_face.h) - (lower_face.eta - lower_face.h))
     )
-    dh = -(hi(mass) - lo(mass)) * inv_spacing
-    dhun = (-((hi(normal) + hi(p_left)) - (lo(normal) + lo(p_right))) + bed_slope_term) * (
-        inv_spacing
-    )
-    dhut = -(hi(tangential) - lo(tangential)) * inv_spacing
+    if weights is None:
+        dh = -(hi(mass) - lo(mass)) * inv_spacing
+        dhun = (-((hi(normal) + hi(p_left)) - (lo(normal) + lo(p_right))) + bed_slope_term) * (
+            inv_spacing
+        )
+        dhut = -(hi(tangential) - lo(tangential)) * inv_spacing
+    else:
+        w_low, w_high = weights
+        dh = -(w_high * hi(mass) - w_low * lo(mass)) * inv_spacing
+        dhun = (
+            -(w_high * (hi(normal) + hi(p_left)) - w_low * (lo(normal) + lo(p_right)))
+            + porosity_pressure(lower_face.h, upper_face.h, w_low, w_high, gravity)
+            + bed_slope_term
+        ) * inv_spacing
+        dhut = -(w_high * hi(tangential) - w_low * lo(tangential)) * inv_spacing
     rate = jnp.maximum(hi(wave_speed), lo(wave_speed)) * inv_spacing
     return Directional(dh, dhun, dhut, rate)

@@ -75,3 +75,38 @@ class Linear(FrictionLaw):
 
     def rate(self, h, u, v, gravity):
         return jnp.broadcast_to(self.coefficient, h.shape).astype(h.dtype)
+
+
+class Drag(eqx.Module):
+    """Form drag of plant stems (a canopy: marsh grass, kelp) and of bridge piers.
+
+    Per unit mass and area (the momentum sink in ``d(hU)/dt``), with ``U = (u, v)``::
+
+        canopy:  ½ C_D a min(h, h_v) |U| U      (Nepf 1999, WRR 35(2):479)
+        piers:   c_p h |U| U
+
+    so ``k = (½ C_D a min(h, h_v)/h + c_p) |U|``, added to the bed law's k in the
+    semi-implicit update. ``a = n d`` is the stems' frontal area per unit volume (m⁻¹: n stems
+    per m², diameter d); stems act over the water they stand in, ``min(h, h_v)``: the whole
+    column when emergent (``h < h_v``), their height ``h_v`` when submerged. ``c_p`` (m⁻¹)
+    collects piers as ``½ C_D D L/(s A)`` (diameter D, spacing s, length L of the pier line in
+    a cell of area A), blockage included in C_D (``twinbench.scenarios`` builds it).
+
+    Attributes
+    ----------
+    frontal_area : a (m⁻¹), ``(ny, nx)``; 0 where there is no canopy.
+    height : h_v (m), ``(ny, nx)``; its value matters only where ``frontal_area > 0``.
+    drag_coefficient : the stems' C_D (1), ``(ny, nx)``.
+    piers : c_p (m⁻¹), ``(ny, nx)``.
+    """
+
+    frontal_area: Float[Array, "ny nx"]
+    height: Float[Array, "ny nx"]
+    drag_coefficient: Float[Array, "ny nx"]
+    piers: Float[Array, "ny nx"]
+
+    def rate(self, h: Array, u: Array, v: Array) -> Array:
+        """k (s⁻¹) such that the drag in d(hU)/dt is ``k hU``; ``h`` > 0 (m)."""
+        in_canopy = jnp.minimum(h, self.height) / h
+        canopy = 0.5 * self.drag_coefficient * self.frontal_area * in_canopy
+        return (canopy + self.piers) * speed(u, v)

@@ -45,6 +45,8 @@ def _apply_friction(
     u = jnp.where(was_wet, before.hu / h_before, 0.0)
     v = jnp.where(was_wet, before.hv / h_before, 0.0)
     k = params.friction.rate(h_safe, u, v, params.gravity)
+    if params.drag is not None:  # canopy and pier drag join the implicit coefficient
+        k = k + params.drag.rate(h_safe, u, v)
     damping = jnp.where(wet, 1.0 / (1.0 + dt * k), 0.0)
     return hu * damping, hv * damping
 
@@ -220,8 +222,10 @@ def run(
     return state
 
 
-def volume(state: State, grid: Grid) -> Array:
-    """Water volume (m³)."""
+def volume(state: State, grid: Grid, params: Params | None = None) -> Array:
+    """Water volume (m³): Σ h × cell area, times each cell's porosity when ``params`` has one."""
+    if params is not None and params.porosity is not None:
+        return jnp.sum(params.porosity.cell * state.h) * grid.cell_area
     return jnp.sum(state.h) * grid.cell_area
 
 

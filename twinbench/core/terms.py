@@ -86,12 +86,13 @@ def surface(p: Primitive, params: Params, grid: Grid, t: Array) -> tuple[Array, 
     return fx, fy
 
 
-def _along(h, eta, un, ut, axis, spacing, low, high, t, g, dry_depth) -> Directional:
+def _along(h, eta, un, ut, axis, spacing, low, high, t, g, dry_depth, porosity) -> Directional:
     """Tendencies along one axis; an axis one cell long between two walls carries no flow."""
     if h.shape[axis] == 1 and isinstance(low, Wall) and isinstance(high, Wall):
         zero = jnp.zeros_like(h)
         return Directional(zero, zero, zero, zero)
-    return directional_tendency(h, eta, un, ut, axis, spacing, low, high, t, g, dry_depth)
+    weights = None if porosity is None else porosity.weights(axis)
+    return directional_tendency(h, eta, un, ut, axis, spacing, low, high, t, g, dry_depth, weights)
 
 
 class Tendency(NamedTuple):
@@ -109,8 +110,9 @@ def tendency(state: State, params: Params, grid: Grid) -> Tendency:
     g = params.gravity
     b = params.boundaries
     dry = params.dry_depth
-    x = _along(p.h, p.eta, p.u, p.v, 1, grid.dx, b.west, b.east, state.t, g, dry)
-    y = _along(p.h, p.eta, p.v, p.u, 0, grid.dy, b.south, b.north, state.t, g, dry)
+    phi = params.porosity
+    x = _along(p.h, p.eta, p.u, p.v, 1, grid.dx, b.west, b.east, state.t, g, dry, phi)
+    y = _along(p.h, p.eta, p.v, p.u, 0, grid.dy, b.south, b.north, state.t, g, dry, phi)
     cor_u, cor_v = coriolis(p, params)
     visc_u, visc_v = viscosity(p, params, grid)
     dh = x.dh + y.dh

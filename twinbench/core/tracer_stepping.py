@@ -67,13 +67,16 @@ def concentrations(
     return {k: concentration(m, state.h, params.dry_depth) for k, m in tracers.content.items()}
 
 
-def tracer_mass(tracers: Tracers, grid: Grid) -> dict[str, Array]:
-    """Σ (suspended content + net deposition) × cell area per tracer (e.g. kg)."""
-    return {
-        k: (jnp.sum(m) + (jnp.sum(tracers.deposited[k]) if k in tracers.deposited else 0.0))
-        * grid.cell_area
-        for k, m in tracers.content.items()
-    }
+def tracer_mass(tracers: Tracers, grid: Grid, params: Params | None = None) -> dict[str, Array]:
+    """Σ (suspended content + net deposition) × wet cell area per tracer (e.g. kg); the wet
+    area is the cell's times its porosity when ``params`` has one."""
+    phi = 1.0 if params is None or params.porosity is None else params.porosity.cell
+
+    def total(k, m):
+        held = m + tracers.deposited[k] if k in tracers.deposited else m
+        return jnp.sum(phi * held) * grid.cell_area
+
+    return {k: total(k, m) for k, m in tracers.content.items()}
 
 
 def _exchange(state: State, tracers: Tracers, params: Params, tp: TracerParams, dt) -> Tracers:
@@ -92,7 +95,15 @@ def _transport(before: State, content: dict, params: Params, tp: TracerParams, g
     fluxes = face_mass_fluxes(before, params, grid)
     return {
         k: transport_stage(
-            before.h, fluxes, m, tp.transport[k], grid, dt, before.t, params.dry_depth
+            before.h,
+            fluxes,
+            m,
+            tp.transport[k],
+            grid,
+            dt,
+            before.t,
+            params.dry_depth,
+            params.porosity,
         )
         for k, m in content.items()
     }

@@ -34,6 +34,7 @@ from twinbench.core.fluxes import (
     limited_slope,
     upwind,
 )
+from twinbench.core.porosity import Porosity
 from twinbench.core.tables import sample
 from twinbench.core.terms import primitive
 from twinbench.core.types import Grid, Params, State
@@ -195,12 +196,15 @@ def transport_stage(
     dt: Array,
     t: Array,
     dry_depth: Array | float,
+    porosity: Porosity | None = None,
 ) -> Float[Array, "ny nx"]:
     """Content ``m = h c`` after one forward-Euler stage of Δt on the stage's mass fluxes.
 
     A pure function of the stage's input depth ``h_old`` (m), its face mass fluxes, the content
     (concentration × m) and the tracer's transport settings; ``t`` (s) is the stage's time (for
     the boundary tables). The new concentration is ``m / h_new`` with the stage's new depth.
+    With a ``porosity``, face fluxes are weighted by the face porosity and a cell's balance is
+    divided by its own (the ``φ h c`` budget, as the depth's).
     """
     h_wet = jnp.where(h_old > dry_depth, h_old, 0.0)
     # Any water the hydrodynamics moves carries its concentration, however thin the layer (a
@@ -210,13 +214,20 @@ def transport_stage(
     b = transport.boundaries
     flux_x = _axis_fluxes(c, h_wet, fluxes.x, 1, grid.dx, b.west, b.east, k, t)
     flux_y = _axis_fluxes(c, h_wet, fluxes.y, 0, grid.dy, b.south, b.north, k, t)
+    if porosity is not None:
+        flux_x, flux_y = flux_x * porosity.x_face, flux_y * porosity.y_face
     outgoing = dt * (_outgoing(flux_x, 1) / grid.dx + _outgoing(flux_y, 0) / grid.dy)
+    if porosity is not None:
+        outgoing = outgoing / porosity.cell
     available = jnp.maximum(content, 0.0)
     excess = outgoing > available
     ratio = jnp.where(excess, available / jnp.where(excess, outgoing, 1.0), 1.0)
     flux_x = _donor_scaling(flux_x, 1, ratio)
     flux_y = _donor_scaling(flux_y, 0, ratio)
-    new = content - dt * (_divergence(flux_x, 1, grid.dx) + _divergence(flux_y, 0, grid.dy))
+    divergence = _divergence(flux_x, 1, grid.dx) + _divergence(flux_y, 0, grid.dy)
+    if porosity is not None:
+        divergence = divergence / porosity.cell
+    new = content - dt * divergence
     # The scaling leaves at most round-off below zero.
     return jnp.maximum(new, 0.0)
 

@@ -18,7 +18,8 @@ from jaxtyping import Array, Float
 
 from twinbench.core.boundaries import Boundary, Wall
 from twinbench.core.forcing import SurfaceForcing
-from twinbench.core.friction import FrictionLaw, NoFriction
+from twinbench.core.friction import Drag, FrictionLaw, NoFriction
+from twinbench.core.porosity import Porosity
 
 
 class Grid(eqx.Module):
@@ -71,6 +72,9 @@ class Params(eqx.Module):
     forcing : surface stress and pressure, or ``None``.
     cfl : Courant number of the time step (≤ 0.5 keeps depths positive).
     max_dt : upper bound on the step (s), e.g. the spacing of forcing tables.
+    porosity : the wet fraction of each cell and its face weights (:mod:`.porosity`), or
+        ``None`` (every cell fully open).
+    drag : canopy and pier drag fields (:class:`~twinbench.core.friction.Drag`), or ``None``.
     """
 
     bed: Float[Array, "ny nx"]
@@ -83,6 +87,8 @@ class Params(eqx.Module):
     forcing: SurfaceForcing | None
     cfl: Float[Array, ""]
     max_dt: Float[Array, ""]
+    porosity: Porosity | None = None
+    drag: Drag | None = None
 
 
 def default_params(bed: Array, **overrides) -> Params:

@@ -1,10 +1,13 @@
-"""Domains as CF datasets: analytic basins and the Gironde estuary."""
+"""Domains as CF datasets: analytic basins, the Gironde estuary and the Bay of Biscay."""
 
 from twinbench.domains.basins import channel, dam_break, tidal_basin
+from twinbench.domains.biscay import biscay, biscay_stations
 from twinbench.domains.gironde import gironde, gironde_rivers, river_boundary
 from twinbench.domains.stations import gironde_stations, locate_stations
 
 __all__ = [
+    "biscay",
+    "biscay_stations",
     "channel",
     "dam_break",
     "gironde",

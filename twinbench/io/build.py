@@ -8,6 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from twinbench import core
+from twinbench.core.friction import Drag
 from twinbench.io.inputs import GridInputs, Table
 
 _FRICTION = {
@@ -23,6 +24,23 @@ def friction_law(spec: dict, dtype) -> core.FrictionLaw:
     if spec["law"] == "none":
         return core.NoFriction()
     return _FRICTION[spec["law"]](jnp.asarray(spec["coefficient"], dtype))
+
+
+def drag(spec: dict | None, shape: tuple[int, int], dtype) -> Drag | None:
+    """Canopy and pier drag fields (absent parts are zero), or ``None`` without drag."""
+    if spec is None:
+        return None
+    canopy, piers = spec.get("canopy", {}), spec.get("piers", {})
+
+    def field(part: dict, key: str, default: float):
+        return jnp.asarray(part.get(key, np.full(shape, default)), dtype)
+
+    return Drag(
+        frontal_area=field(canopy, "frontal_area", 0.0),
+        height=field(canopy, "height", 1.0),
+        drag_coefficient=field(canopy, "drag_coefficient", 1.0),
+        piers=field(piers, "coefficient", 0.0),
+    )
 
 
 def boundary(spec: dict, side: str, dtype) -> core.Boundary:
@@ -116,6 +134,8 @@ def build(
         forcing=surface_forcing(forcing, (ny, nx), dtype),
         cfl=scalar(physics["cfl"]),
         max_dt=scalar(max_dt(boundaries, forcing)),
+        drag=drag(physics.get("drag"), (ny, nx), dtype),
+        porosity=None if grid_in.porosity is None else core.porosity(grid_in.porosity, dtype),
     )
     state = core.State(
         h=jnp.asarray(h, dtype),

@@ -30,6 +30,9 @@ REGISTRY: dict[str, CFVariable] = {
     "h": CFVariable("sea_floor_depth_below_sea_surface", "m", "water column thickness"),
     "u": CFVariable("sea_water_x_velocity", "m s-1", "depth-averaged x velocity"),
     "v": CFVariable("sea_water_y_velocity", "m s-1", "depth-averaged y velocity"),
+    "porosity": CFVariable(
+        "sea_area_fraction", "1", "fraction of the cell's area that holds water (porosity)"
+    ),
     "wind_x": CFVariable("x_wind", "m s-1", "10 m wind, x component"),
     "wind_y": CFVariable("y_wind", "m s-1", "10 m wind, y component"),
     "stress_x": CFVariable("surface_downward_x_stress", "Pa", "surface stress, x component"),

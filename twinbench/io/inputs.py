@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from twinbench.core.porosity import MINIMUM as MINIMUM_POROSITY
 from twinbench.io import cf
 
 SIDES = ("west", "east", "south", "north")
@@ -28,6 +29,13 @@ PHYSICS_DEFAULTS: dict[str, Any] = {
     "viscosity": 0.0,
     "dry_depth": 1e-6,
     "cfl": 0.45,
+}
+#: Physics keys without a default (absent: the term is off).
+PHYSICS_OPTIONAL = ("drag",)
+#: Parts of ``physics["drag"]`` and their keys: canopy a (m⁻¹), h_v (m), C_D; piers c_p (m⁻¹).
+DRAG_KEYS = {
+    "canopy": {"frontal_area", "height", "drag_coefficient"},
+    "piers": {"coefficient"},
 }
 BOUNDARY_KEYS = {
     "wall": {"type"},
@@ -182,6 +190,7 @@ class GridInputs:
     eta: np.ndarray
     u: np.ndarray
     v: np.ndarray
+    porosity: np.ndarray | None = None
 
 
 def parse_inputs(inputs: Any) -> GridInputs:
@@ -196,6 +205,12 @@ def parse_inputs(inputs: Any) -> GridInputs:
     eta = _field(inputs, "eta", x, y)
     u = _field(inputs, "u", x, y)
     v = _field(inputs, "v", x, y)
+    porosity = _field(inputs, "porosity", x, y)
+    if porosity is not None and (porosity.min() < 0.0 or porosity.max() > 1.0):
+        raise InputError(
+            f"the porosity (standard_name 'sea_area_fraction') must be within [0, 1], got "
+            f"{porosity.min()!r} … {porosity.max()!r}"
+        )
     zeros = np.zeros_like(depth)
     return GridInputs(
         x,
@@ -206,6 +221,7 @@ def parse_inputs(inputs: Any) -> GridInputs:
         eta if eta is not None else zeros,
         u if u is not None else zeros,
         v if v is not None else zeros,
+        porosity,
     )
 
 
@@ -251,16 +267,60 @@ def _friction(spec: Any, grid: GridInputs) -> dict:
     return {"law": law, "coefficient": values}
 
 
+def _drag_field(value: Any, what: str, grid: GridInputs, positive: bool = False) -> np.ndarray:
+    """A number, a DataArray over (y, x) or an array of the grid's shape → ``(ny, nx)``."""
+    if isinstance(value, xr.DataArray):
+        values = grid_field(value, what, grid)
+    elif isinstance(value, list | tuple | np.ndarray):
+        values = np.asarray(value, np.float64)
+        if values.shape != grid.depth.shape:
+            raise InputError(f"{what} has shape {values.shape}, the grid is {grid.depth.shape}")
+    else:
+        values = np.full(grid.depth.shape, _number(value, what))
+    if not np.all(np.isfinite(values)):
+        raise InputError(f"{what} has NaN or infinite values")
+    if (values <= 0).any() if positive else (values < 0).any():
+        raise InputError(f"{what} must be {'> 0' if positive else '≥ 0'}, got min {values.min()!r}")
+    return values
+
+
+def _drag(spec: Any, grid: GridInputs) -> dict:
+    """``{"canopy": {frontal_area, height, drag_coefficient}, "piers": {coefficient}}``."""
+    if not isinstance(spec, Mapping):
+        raise InputError(f"physics['drag'] must be a dict with {sorted(DRAG_KEYS)}, got {spec!r}")
+    unknown = set(spec) - set(DRAG_KEYS)
+    if unknown:
+        raise InputError(f"unknown key(s) in physics['drag']: {sorted(unknown)}")
+    out = {}
+    for part, keys in DRAG_KEYS.items():
+        if spec.get(part) is None:
+            continue
+        entry = spec[part]
+        what = f"physics['drag']['{part}']"
+        if not isinstance(entry, Mapping):
+            raise InputError(f"{what} must be a dict with {sorted(keys)}, got {entry!r}")
+        if set(entry) - keys:
+            raise InputError(f"unknown key(s) in {what}: {sorted(set(entry) - keys)}")
+        required = {"frontal_area", "height"} if part == "canopy" else {"coefficient"}
+        if required - set(entry):
+            raise InputError(f"{what} needs {sorted(required - set(entry))}")
+        entry = {"drag_coefficient": 1.0, **entry} if part == "canopy" else entry
+        out[part] = {
+            key: _drag_field(value, f"{what}['{key}']", grid, positive=key == "height")
+            for key, value in entry.items()
+        }
+    return out
+
+
 def parse_physics(physics: Any, grid: GridInputs) -> dict:
     """Physics dict with defaults filled in and every value checked."""
     physics = {} if physics is None else physics
     if not isinstance(physics, Mapping):
         raise InputError(f"physics must be a dict, got {type(physics).__name__}")
-    unknown = set(physics) - set(PHYSICS_DEFAULTS)
+    known = {*PHYSICS_DEFAULTS, *PHYSICS_OPTIONAL}
+    unknown = set(physics) - known
     if unknown:
-        raise InputError(
-            f"unknown physics key(s) {sorted(unknown)}; known: {sorted(PHYSICS_DEFAULTS)}"
-        )
+        raise InputError(f"unknown physics key(s) {sorted(unknown)}; known: {sorted(known)}")
     merged = {**PHYSICS_DEFAULTS, **physics}
     out = {
         "gravity": _number(merged["gravity"], "physics['gravity']", minimum=0, strict=True),
@@ -270,6 +330,8 @@ def parse_physics(physics: Any, grid: GridInputs) -> dict:
         "cfl": _number(merged["cfl"], "physics['cfl']", minimum=0, strict=True),
         "friction": _friction(merged["friction"], grid),
     }
+    if physics.get("drag") is not None:
+        out["drag"] = _drag(physics["drag"], grid)
     if out["cfl"] > 0.5:
         raise InputError(
             f"physics['cfl'] = {out['cfl']!r} is unstable: the scheme keeps depths positive "
@@ -598,7 +660,10 @@ def _rivers(specs: Any, side: str, along: Axis, grid: GridInputs, dry_depth: flo
         "north": (-1, slice(None)),
     }[side]
     h0 = np.maximum(grid.eta + grid.depth, 0.0)[edge]
-    width = grid.dy if side in ("west", "east") else grid.dx
+    # With a porosity, a boundary cell's face is open over φ of its width (core.porosity).
+    open_width = (grid.dy if side in ("west", "east") else grid.dx) * (
+        1.0 if grid.porosity is None else np.clip(grid.porosity[edge], MINIMUM_POROSITY, 1.0)
+    )
     taken = np.zeros(along.values.size, bool)
     parsed, tables = [], []
     for k, spec in enumerate(specs):
@@ -628,7 +693,7 @@ def _rivers(specs: Any, side: str, along: Axis, grid: GridInputs, dry_depth: flo
         parsed.append(
             {"name": str(name), "discharge": table, "cells": [first, last], "wet": int(wet.sum())}
         )
-        tables.append((table, wet / (wet.sum() * width)))
+        tables.append((table, wet / np.sum(wet * open_width)))
     times = np.unique(np.concatenate([t.times for t, _ in tables]))
     q = np.zeros((times.size, along.values.size))
     for table, weight in tables:

@@ -1,0 +1,85 @@
+"""Porosity: the fraction φ of each cell's area that holds water (a river narrower than a cell).
+
+With a single isotropic porosity (Guinot & Soares-Frazão 2006, Int. J. Numer. Meth. Fluids
+50:309; Sanders, Schubert & Gallegos 2008, J. Hydrol. 362:19) the conserved quantities are
+``φh`` and ``φhU``:
+
+    ∂(φh)/∂t + ∇·(φhU) = 0
+    ∂(φhU)/∂t + ∇·(φ(hUU + g h²/2)) = g h²/2 ∇φ − φ g h ∇z − φ (bed stress)
+
+A face is as open as the narrower of its two cells, ``φ_f = min(φ_i, φ_j)`` (the domain's own
+faces take their cell's φ), so a one-cell river of width ``b`` in cells of size Δ stores and
+carries ``b/Δ`` of a full cell. Cell i's update divides the face fluxes weighted by ``φ_f`` by
+``φ_i``: with ``w = φ_f / φ_i ≤ 1`` on each of its faces, the Courant limit and the positivity
+of the depth are those of the scheme without porosity. The ``g h²/2 ∇φ`` source is discretised
+as the cell's own hydrostatic pressure at its faces (``P_self = g/2 h_face²``), so that
+
+    Δ·d(hun)/dt = −[w⁺ (F⁺ − P_self⁺) − w⁻ (F⁻ − P_self⁻)] − (P_self⁺ − P_self⁻) + bed term
+
+with F the hydrostatically reconstructed face momentum flux seen by the cell. At rest
+``F = P_self`` on both faces and the bed term balances ``P_self⁺ − P_self⁻``: a lake stays at
+rest across any change of porosity. With ``φ ≡ 1`` it is the scheme of :mod:`.fluxes`
+exactly.
+
+φ is a static property of the grid here: gradients of a run with respect to it are not
+computed (the hand adjoint returns zero for it).
+"""
+
+from __future__ import annotations
+
+import equinox as eqx
+import jax.numpy as jnp
+import numpy as np
+from jaxtyping import Array, Float
+
+#: Smallest porosity a cell may have; a closed cell is land (a negative depth), not φ = 0.
+MINIMUM = 0.01
+
+
+class Porosity(eqx.Module):
+    """A cell porosity field and the face weights ``w = φ_face / φ_cell`` it implies.
+
+    ``x_low``/``x_high`` weigh each cell's west/east faces, ``y_low``/``y_high`` its
+    south/north faces; ``x_face`` (ny, nx+1) and ``y_face`` (ny+1, nx) are the face porosities.
+    """
+
+    cell: Float[Array, "ny nx"]
+    x_low: Float[Array, "ny nx"]
+    x_high: Float[Array, "ny nx"]
+    y_low: Float[Array, "ny nx"]
+    y_high: Float[Array, "ny nx"]
+    x_face: Float[Array, "ny nx1"]
+    y_face: Float[Array, "ny1 nx"]
+
+    def weights(self, axis: int) -> tuple[Array, Array]:
+        """``(w_low, w_high)`` of every cell's two faces along ``axis`` (1: x, 0: y)."""
+        return (self.x_low, self.x_high) if axis == 1 else (self.y_low, self.y_high)
+
+    def faces(self, axis: int) -> Array:
+        """Face porosities along ``axis``: n+1 faces."""
+        return self.x_face if axis == 1 else self.y_face
+
+
+def face_porosity(phi: np.ndarray, axis: int) -> np.ndarray:
+    """``min`` of the two cells at the n−1 inner faces; the cell's own φ at the two ends."""
+    n = phi.shape[axis]
+    take = lambda a, i, j: np.take(a, np.arange(i, j), axis=axis)  # noqa: E731
+    inner = np.minimum(take(phi, 0, n - 1), take(phi, 1, n))
+    return np.concatenate([take(phi, 0, 1), inner, take(phi, n - 1, n)], axis=axis)
+
+
+def porosity(phi, dtype) -> Porosity:
+    """The :class:`Porosity` of a ``(ny, nx)`` field of values in (0, 1] (floored at
+    :data:`MINIMUM`)."""
+    phi = np.clip(np.asarray(phi, np.float64), MINIMUM, 1.0)
+    fields = {"cell": phi}
+    for name, axis in (("x", 1), ("y", 0)):
+        face = face_porosity(phi, axis)
+        n = phi.shape[axis]
+        fields[f"{name}_low"] = np.take(face, np.arange(0, n), axis=axis) / phi
+        fields[f"{name}_high"] = np.take(face, np.arange(1, n + 1), axis=axis) / phi
+        fields[f"{name}_face"] = face
+    return Porosity(**{k: jnp.asarray(v, dtype) for k, v in fields.items()})
+
+
+__all__ = ["MINIMUM", "Porosity", "face_porosity", "porosity"]
