@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from twinbench.io.inputs import InputError, parse_seconds, parse_start
+from twinbench.scenarios.whatif import WhatIf, parse_what_ifs
 
 #: Keys of a scenario document and what each holds.
 KEYS = {
@@ -29,6 +30,8 @@ KEYS = {
     "stations": "names of the domain's gauges to record",
     "tracers": "salinity / sediment as twinbench.simulate's tracers (river values by name)",
     "calibration": "how the shipped values were obtained (provenance, not used by the run)",
+    "what_if": "a list of changes applied in order: [{type: river_change | flood_hydrograph | "
+    "sea_level_rise | dredging | bridge | vegetation | storm, ...}] (docs/whatif.md)",
 }
 DOMAIN_KEYS = {"name", "resolution", "depths", "deepen"}
 TIDE_KEYS = {"side", "constituents", "mean", "nodal"}
@@ -52,10 +55,18 @@ class Scenario:
     stations: tuple[str, ...]
     document: dict
     tracers: dict = dataclasses.field(default_factory=dict)
+    what_if: tuple[WhatIf, ...] = ()
 
     def replace(self, **changes) -> Scenario:
         """A copy with some fields changed (e.g. ``duration``)."""
         return dataclasses.replace(self, **changes)
+
+    def with_what_if(self, *items: WhatIf) -> Scenario:
+        """A copy with what-ifs appended (applied after the scenario's own, in order); the
+        document records them, so the run's provenance holds them."""
+        what_if = self.what_if + parse_what_ifs(list(items), "with_what_if")
+        document = {**self.document, "what_if": [w.to_dict() for w in what_if]}
+        return dataclasses.replace(self, what_if=what_if, document=document)
 
 
 def shipped(name: str) -> Path:
@@ -158,4 +169,5 @@ def _check(doc: dict, where: str) -> Scenario:
         stations=tuple(stations),
         document=doc,
         tracers=dict(tracers),
+        what_if=parse_what_ifs(doc.get("what_if"), f"{where}: what_if"),
     )
