@@ -221,3 +221,22 @@ def test_coarse_m2_tide_reaches_bordeaux(coarse):
     j, i = stations.loc["Bordeaux", ["j", "i"]]
     eta = out["eta"].isel(x=int(i), y=int(j)).values
     assert eta.max() - eta.min() > 1.0
+
+
+def test_porosity_gives_the_rivers_their_width(coarse):
+    """At 1 500 m the Garonne at Bordeaux (400–500 m wide, facts sheet) is one cell whose
+    porosity (sea_area_fraction) opens about its width; land is closed, open sea fully open."""
+    phi = coarse["porosity"]
+    assert phi.attrs["standard_name"] == "sea_area_fraction"
+    wet = _wet(coarse)
+    assert float(phi.where(~wet).max()) == 0.0
+    assert float(phi.where(wet).min()) > 0.0 and float(phi.max()) == 1.0
+    row = gironde_stations("coarse").loc["Bordeaux"]
+    width = float(phi.isel(y=int(row["j"]), x=int(row["i"]))) * 1500.0
+    assert 350.0 <= width <= 700.0, width
+    # The rivers' cells open a small part of the cell; the shelf is open.
+    zones = coarse["friction_zone"].attrs["flag_meanings"].split()
+    garonne = coarse["friction_zone"] == zones.index("garonne")
+    assert float(phi.where(garonne).median()) < 0.4
+    shelf = coarse["friction_zone"] == zones.index("shelf")
+    assert float(phi.where(shelf).median()) == 1.0

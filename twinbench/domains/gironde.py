@@ -17,8 +17,9 @@ How it is built (``docs/gironde.md`` has the numbers):
   with a section-mean depth along their course — all set by :data:`DEFAULT_DEPTHS`;
 * each wet model cell takes the mean depth of the water it contains and is wet when at least half
   of it is water; a 4-connected path through the cells that hold the most water joins the sea to
-  both river heads, so a river narrower than a cell stays one cell wide with its real depth
-  (its cross-section is then overestimated: width × cell/width, wave speed √(gh) kept);
+  both river heads, so a river narrower than a cell stays one cell wide with its real depth;
+* a ``porosity`` (``sea_area_fraction``) gives such a river its real width: the engine stores,
+  and passes through each face, only the open fraction of a cell (:mod:`twinbench.core.porosity`);
 * land is high ground (``-DEFAULT_DEPTHS["land"]`` m above mean sea level), which no tide floods.
 
 Depths are metres below mean sea level (MSL). Published channel depths are below chart datum;
