@@ -26,6 +26,10 @@ def _run(args: argparse.Namespace) -> int:
     if out is not None and out.suffix not in (".nc", ".zarr"):
         print(f"twinbench run: error: -o {out} must end in .nc or .zarr", file=sys.stderr)
         return 2
+    if args.store:
+        from twinbench.runs.cli import store_run
+
+        return store_run(args)
     try:
         scenario = scenarios.load(args.scenario)
         result = scenarios.run(
@@ -80,12 +84,19 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--stations", help="CSV of extra virtual gauges: columns name,lat,lon")
     run.add_argument("-o", "--output", help="output file: .nc (NetCDF) or .zarr")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    run.add_argument(
+        "--store", action="store_true", help="store it as a run folder listed in the run index"
+    )
+    run.add_argument("--root", help="with --store: run root (default $TWINBENCH_RUNS)")
     run.set_defaults(func=_run)
     skill = sub.add_parser("skill", help="tidal skill of a run's stations against TICON-4")
     skill.add_argument("run", help="a run written by `twinbench run` (.nc)")
     skill.add_argument("--spin-up", default="1D", help="record start left out (default 1D)")
     skill.add_argument("-o", "--out", default="skill", help="folder for skill.csv, skill.png")
     skill.set_defaults(func=_skill)
+    from twinbench.runs.cli import add_commands
+
+    add_commands(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

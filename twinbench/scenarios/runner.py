@@ -23,6 +23,7 @@ from twinbench.core import tracer_stepping
 from twinbench.io import cf, tracer_inputs
 from twinbench.io.inputs import InputError
 from twinbench.scenarios.scenario import Scenario, load
+from twinbench.scenarios.whatif import RunSetup, apply_all
 
 OMEGA_EARTH = 7.2921e-5  # s⁻¹
 
@@ -37,7 +38,17 @@ def _tidal_basin(resolution=400.0, depths=None):
     return domains.tidal_basin(spacing=float(resolution))
 
 
-DOMAINS: dict[str, Callable[..., xr.Dataset]] = {"gironde": _gironde, "tidal_basin": _tidal_basin}
+def _biscay(resolution="coarse", depths=None):
+    if depths:
+        raise InputError("domain 'biscay' takes no 'depths'")
+    return domains.biscay(resolution)
+
+
+DOMAINS: dict[str, Callable[..., xr.Dataset]] = {
+    "gironde": _gironde,
+    "tidal_basin": _tidal_basin,
+    "biscay": _biscay,
+}
 
 
 def build_domain(scenario: Scenario) -> xr.Dataset:
@@ -216,17 +227,26 @@ def read_stations(path: str | Path, domain: xr.Dataset) -> pd.DataFrame:
 
 
 def model_for(scenario: Scenario) -> tuple[Model, xr.Dataset]:
-    """The engine's Model for a scenario, and its domain."""
+    """The engine's Model for a scenario, and its domain (with the what-ifs applied)."""
     domain = build_domain(scenario)
-    model = Model(
+    setup = RunSetup(
         domain,
-        physics=_physics(scenario, domain),
-        boundaries=_boundaries(scenario, domain),
+        _physics(scenario, domain),
+        _boundaries(scenario, domain),
+        start=np.datetime64(scenario.start),
+        duration=scenario.duration,
+    )
+    setup = apply_all(scenario.what_if, setup)
+    model = Model(
+        setup.domain,
+        physics=setup.physics,
+        boundaries=setup.boundaries,
+        forcing=setup.forcing,
         dtype=scenario.dtype,
         start=scenario.start,
         tracers=scenario.tracers or None,
     )
-    return model, domain
+    return model, setup.domain
 
 
 def _progress_printer(stream=sys.stderr) -> Callable[[float, float, float], None]:
@@ -251,6 +271,8 @@ def run(
     stations: str | Path | None = None,
     progress: bool | Callable[[float, float, float], None] = False,
     chunk: int = 24,
+    on_chunk: Callable[[int, core.State, Any, int, dict], None] | None = None,
+    initial: tuple[core.State, Any, int, list[dict]] | None = None,
 ) -> xr.Dataset:
     """Run a scenario; return a CF dataset with the fields (unless ``fields: false``) and, for
     every station, series over ``(station, time)`` with a ``station_name`` coordinate.
@@ -258,6 +280,12 @@ def run(
     ``duration`` overrides the scenario's; ``stations`` is a CSV of extra gauges
     (``name,lat,lon``); ``progress`` prints (or calls back) the simulated time as it goes.
     The run advances ``chunk`` outputs per compiled call (one compilation for the whole run).
+
+    For checkpoints (:mod:`twinbench.runs`): ``on_chunk(index, state, tracers, times_done,
+    piece)`` is called after each chunk with the engine state (and tracers, or None) reached,
+    the index of the output time reached, and the chunk's recorded outputs ``piece`` (a dict of
+    numpy arrays and the chunk's step count). ``initial=(state, tracers, output_index, pieces)``
+    continues a run from such a state, the ``pieces`` recorded before it in hand.
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
@@ -278,14 +306,12 @@ def run(
     i = jnp.asarray(gauges["i"].to_numpy(int))
     state, params = model.state, model.params
     tracers = model.tracer_state
-    fields: list[core.State] = []
-    tracer_fields: list = []
-    series: list[np.ndarray] = []
-    tracer_series: dict[str, list[np.ndarray]] = {name: [] for name in model.tracers or {}}
-    steps_total = 0
+    begin, pieces = 0, []
+    if initial is not None:
+        state, tracers, begin, pieces = initial[0], initial[1], initial[2], list(initial[3])
     with model.precision():
         step_times = jnp.asarray(times, model.dtype)
-        for first in range(0, times.size - 1, chunk):
+        for first in range(begin, times.size - 1, chunk):
             last = min(first + chunk, times.size - 1)
             window = np.full(chunk + 1, times[last])
             window[: last - first + 1] = times[first : last + 1]
@@ -302,25 +328,35 @@ def run(
                     f"{times[last]:.0f} s (status {int(status)}); check the scenario's "
                     "boundary values, depths and cfl"
                 )
-            steps_total += int(np.sum(np.asarray(steps)))
             keep = slice(0 if first == 0 else 1, last - first + 1)
             kept = core.State(*(np.asarray(a)[keep] for a in (states.h, states.hu, states.hv)),
                               np.asarray(states.t)[keep])  # fmt: skip
-            series.append(np.stack([kept.h[:, j, i], kept.hu[:, j, i], kept.hv[:, j, i]]))
+            piece = {"steps": int(np.sum(np.asarray(steps))), "fields": None,
+                     "series": np.stack([kept.h[:, j, i], kept.hu[:, j, i], kept.hv[:, j, i]]),
+                     "tracer_fields": None, "tracer_series": {}}  # fmt: skip
             if tracers is not None:
                 kept_tracers = jax.tree.map(lambda a, k=keep: np.asarray(a)[k], stacked)
-                for name in tracer_series:
-                    tracer_series[name].append(kept_tracers.content[name][:, j, i])
+                for name in model.tracers:
+                    piece["tracer_series"][name] = kept_tracers.content[name][:, j, i]
                 if scenario.fields:
-                    tracer_fields.append(kept_tracers)
+                    piece["tracer_fields"] = kept_tracers
                 tracers = jax.tree.map(lambda a, k=last - first: a[k], stacked)
             if scenario.fields:
-                fields.append(kept)
+                piece["fields"] = kept
+            pieces.append(piece)
             state = core.State(states.h[last - first], states.hu[last - first],
                                states.hv[last - first], states.t[last - first])  # fmt: skip
+            if on_chunk is not None:
+                on_chunk(len(pieces) - 1, state, tracers, last, piece)
             if report:
                 report(float(times[last]), float(times[-1]), time.perf_counter() - clock)
     wall = time.perf_counter() - clock
+    steps_total = sum(piece["steps"] for piece in pieces)
+    fields = [piece["fields"] for piece in pieces if piece["fields"] is not None]
+    tracer_fields = [p["tracer_fields"] for p in pieces if p["tracer_fields"] is not None]
+    series = [piece["series"] for piece in pieces]
+    names = list(model.tracers or ())
+    tracer_series = {name: [p["tracer_series"][name] for p in pieces] for name in names}
     config = json.dumps({"scenario": scenario.document, "duration": scenario.duration})
     if scenario.fields:
         stacked = core.State(

@@ -1,0 +1,94 @@
+"""Compute-time prediction: steps from the stable time step, throughput from a probe or from
+the index's past runs (timings are compared with what the index recorded, never with clocks)."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+
+import numpy as np
+import pytest
+from conftest import EVERY, TIDAL_BASIN
+
+from twinbench import runs, scenarios
+from twinbench.io.inputs import InputError
+from twinbench.runs import prediction
+from twinbench.runs.index import Index
+
+
+def test_without_history_a_probe_times_the_model(tmp_path):
+    p = runs.predict(TIDAL_BASIN, root=tmp_path, checkpoint_every=EVERY)
+    model, _ = scenarios.model_for(scenarios.load(TIDAL_BASIN))
+    dt0 = float(model.stable_dt())
+    assert p.method == "probe" and p.basis == 0 and p.step_factor == 1.0
+    assert p.dt0 == pytest.approx(dt0) and p.steps == math.ceil(3 * 3600 / dt0)
+    assert p.cells == 2000 and p.throughput > 0 and p.probe_s > 0
+    assert p.finish_s == 0 and p.integration_s == pytest.approx(p.steps * 2000 / p.throughput)
+    assert p.seconds == pytest.approx(p.setup_s + p.compile_s + p.integration_s)
+    assert "from a probe of the model" in str(p)
+
+
+def test_with_history_the_past_runs_calibrate_it(root, baseline):
+    p = runs.predict(TIDAL_BASIN, root=root, duration="6h", checkpoint_every=EVERY)
+    rows = prediction.history(root / "index.sqlite", "float64")
+    assert p.method == "history" and p.basis == len(rows) >= 1
+    # Same grid: the median of the past runs' integration time per step.
+    per_step = np.median([r["stepping_s"] / r["steps"] for r in rows if r["cells"] == 2000])
+    assert p.throughput == pytest.approx(2000 / per_step)
+    # Steps: 6 h over the initial stable step, scaled as the past runs' steps were.
+    row = baseline.row
+    done = runs.list_runs(root, "completed")
+    done = done[done["domain"] == "tidal_basin:400.0"]
+    factor = float(np.median(done["steps"] / (done["duration_s"] / done["dt0_s"])))
+    assert p.step_factor == pytest.approx(factor)
+    assert abs(p.steps - factor * 6 * 3600 / p.dt0) <= 1
+    assert abs(p.steps - 2 * row["steps"]) <= 0.01 * p.steps
+    after = np.median([r["wall_s"] - r["predict_s"] - r["stepping_s"] for r in rows])
+    assert p.finish_s == pytest.approx(max(after, 0.0))
+    # Only runs of the same dtype calibrate: float32 has none here (it would be probed).
+    assert prediction.history(root / "index.sqlite", "float32") == []
+
+
+def test_step_time_fits_latency_plus_cells_over_throughput():
+    """Exact timings on a line: the robust fit recovers it."""
+    latency, throughput = 2e-4, 5e6
+    rows = [
+        {"cells": n, "stepping_s": steps * (latency + n / throughput), "steps": steps}
+        for n, steps in ((500, 1000), (2000, 800), (8000, 300), (32000, 100))
+    ]
+    assert prediction.step_time(rows, 4000) == pytest.approx(latency + 4000 / throughput)
+    assert prediction.step_time(rows, 2000) == pytest.approx(latency + 2000 / throughput)
+    # Two sizes give the line; one size cannot be scaled to another (the latency is unknown).
+    assert prediction.step_time(rows[1:3], 500) == pytest.approx(latency + 500 / throughput)
+    assert prediction.step_time([rows[1]] * 2, 2000) == pytest.approx(latency + 2000 / throughput)
+    assert prediction.step_time([rows[1]] * 2, 4000) is None
+    assert prediction.step_time([], 4000) is None
+
+
+def test_a_bad_duration_is_refused(tmp_path):
+    with pytest.raises(InputError, match="duration must be > 0"):
+        runs.predict(TIDAL_BASIN, root=tmp_path, duration=0)
+
+
+def _writer(path, worker):
+    index = Index(path)
+    for k in range(50):
+        run_id = f"w{worker}-{k:03d}"
+        index.insert({"id": run_id, "status": "queued", "created": f"{k:03d}"})
+        index.update(run_id, status="running", progress=0.5)
+        index.update(run_id, status="completed", progress=1.0)
+        index.rows()
+
+
+def test_two_processes_share_the_index(tmp_path):
+    path = tmp_path / "index.sqlite"
+    Index(path)
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_writer, args=(path, w)) for w in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert [worker.exitcode for worker in workers] == [0, 0]
+    rows = Index(path).rows()
+    assert len(rows) == 100 and {row["status"] for row in rows} == {"completed"}
