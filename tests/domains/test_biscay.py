@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from twinbench.domains import biscay, biscay_stations
-from twinbench.domains.biscay import LAND_DEPTH, MIN_DEPTH
+from twinbench.domains.biscay import GAUGE_MIN_DEPTH, LAND_DEPTH, MIN_DEPTH
 from twinbench.scenarios.runner import DOMAINS
 
 SHARED = Path("/work/shared/data/bathymetry/etopo2v2_biscay_10W10E_40N50N.nc")
@@ -97,6 +97,23 @@ def test_stations_snap_to_wet_cells(resolution):
         assert row.distance_m <= 25_000.0
     pallice = stations.loc["La Rochelle-La Pallice"]
     assert pallice["lat"] == pytest.approx(46.1585, abs=1e-3)  # TICON-4 position
+    # the rule: the nearest wet cell at least GAUGE_MIN_DEPTH deep (none is left shallower)
+    assert (stations["depth_m"] >= GAUGE_MIN_DEPTH).all()
+    np.testing.assert_array_equal(stations["depth_m"], depth[stations["j"], stations["i"]])
+    nearest = biscay_stations(domain, min_depth=0.0)
+    assert (stations["distance_m"] >= nearest["distance_m"] - 1e-6).all()
+    deep = depth >= GAUGE_MIN_DEPTH
+    x, y = domain["x"].values, domain["y"].values
+    jj, ii = np.nonzero(deep)
+    for row in stations.itertuples():
+        closest = np.hypot(x[ii] - row.x, y[jj] - row.y).min()
+        assert row.distance_m == pytest.approx(closest)
+
+
+def test_gauge_rule_refuses_a_bad_depth(coarse):
+    for bad in (-1.0, float("nan"), True):
+        with pytest.raises(ValueError, match="min_depth"):
+            biscay_stations(coarse, min_depth=bad)
 
 
 def test_bad_resolutions_are_refused():

@@ -7,11 +7,13 @@ import pytest
 import xarray as xr
 
 import twinbench
+from twinbench.core.forcing import wind_stress
 from twinbench.domains import biscay, channel
 from twinbench.domains.basins import grid_dataset
 from twinbench.io import cf
 from twinbench.io.inputs import InputError
-from twinbench.storms import inverse_barometer, storm_forcing
+from twinbench.storms import inverse_barometer, storm_forcing, surface_stress
+from twinbench.storms.forcing import MAX_DRAG
 
 START = "2010-02-27T21:00"
 TRACK = [["2010-02-27T21:00", -5.0, 45.0, 968, 100], ["2010-02-28T03:00", -1.5, 46.3, 968, 100]]
@@ -173,3 +175,57 @@ def test_inverse_barometer_boundary_level(coarse):
         inverse_barometer(forcing, "up")
     with pytest.raises(InputError, match="no air_pressure"):
         inverse_barometer(xr.Dataset(), "west")
+
+
+def _wu(w):
+    return 1.225 * (0.8 + 0.065 * w) * 1e-3 * w * w
+
+
+@pytest.mark.parametrize("speed", [5.0, 15.0, 25.0, 40.0, 60.0])
+def test_capped_drag_is_wu_below_the_cap_and_saturates_above(speed):
+    """Below 26.2 m/s the capped stress is Wu's; above, C_d = 2.5e-3 (Powell et al. 2003)."""
+    ds = channel(10e3, 5, depth=10.0)
+    spec = {"kind": "uniform", "wind_speed": speed, "wind_direction": 270.0}
+    forcing = storm_forcing(ds, [0.0, 3600.0], START, spec)
+    capped = surface_stress(forcing)
+    tau = float(capped["surface_downward_x_stress"][1, 0, 0])
+    cd = min((0.8 + 0.065 * speed) * 1e-3, MAX_DRAG)
+    assert tau == pytest.approx(1.225 * cd * speed**2, rel=1e-6)
+    if speed < (MAX_DRAG * 1e3 - 0.8) / 0.065:
+        assert tau == pytest.approx(_wu(speed), rel=1e-6)
+    else:
+        assert tau < _wu(speed)
+    assert abs(float(capped["surface_downward_y_stress"][1, 0, 0])) < 1e-9 * tau
+    # the engine's default (and surface_stress without a cap) is Wu's law, uncapped
+    sx, _ = wind_stress(np.array(speed), np.array(0.0))
+    assert float(sx) == pytest.approx(_wu(speed), rel=1e-6)
+    uncapped = surface_stress(forcing, max_drag=None)
+    assert float(uncapped["surface_downward_x_stress"][1, 0, 0]) == pytest.approx(
+        _wu(speed), rel=1e-6
+    )
+    assert cf.find(capped, "pressure") is not None and "x_wind" not in capped
+    assert "capped at 0.0025" in capped.attrs["drag"]
+
+
+def test_capped_stress_drives_the_same_sea_as_the_wind_below_the_cap():
+    """A 15 m/s wind given as wind (the engine's Wu stress) or as capped stress: same run."""
+    ds = channel(20e3, 10, depth=10.0)
+    spec = {"kind": "uniform", "wind_speed": 15.0, "wind_direction": 270.0, "ramp": 1800.0}
+    forcing = storm_forcing(ds, [0.0, 1800.0, 7200.0], START, spec)
+    physics = {"friction": {"law": "linear", "coefficient": 3e-4}}
+    by_wind = twinbench.simulate(ds, 7200.0, physics=physics, forcing=forcing)
+    by_stress = twinbench.simulate(ds, 7200.0, physics=physics, forcing=surface_stress(forcing))
+    eta_wind = cf.find(by_wind, "eta").isel(time=-1).values
+    eta_stress = cf.find(by_stress, "eta").isel(time=-1).values
+    assert np.ptp(eta_wind) > 1e-3  # a real set-up
+    np.testing.assert_allclose(eta_stress, eta_wind, rtol=1e-5, atol=1e-9)
+
+
+def test_surface_stress_refuses_bad_input(coarse):
+    forcing = storm_forcing(coarse, [0.0, 3600.0], START, {"kind": "uniform", "wind_speed": 10.0,
+                                                            "wind_direction": 0.0})  # fmt: skip
+    for bad in (0.0, -1e-3, 0.5, "high", True):
+        with pytest.raises(InputError, match="max_drag"):
+            surface_stress(forcing, max_drag=bad)
+    with pytest.raises(InputError, match="no x_wind"):
+        surface_stress(forcing.drop_vars(["x_wind", "y_wind"]))

@@ -47,6 +47,10 @@ MIN_DEPTH = 5.0  # m below MSL, the shallowest wet cell (see the module docstrin
 LAND_DEPTH = -10.0  # m: land is 10 m above MSL, out of reach of tide + surge
 SIDES = ("west", "east", "south", "north")
 MAX_SNAP = 25_000.0  # m, the least distance a gauge may be moved to reach a wet cell
+#: m: a gauge snaps to the nearest wet cell at least this deep (2 × :data:`MIN_DEPTH`): shallower
+#: cells are mostly clipped to MIN_DEPTH, a depth ETOPO2v2 does not give, and the wind set-up
+#: (∝ 1/h) of such a cell is an artefact of the clipping (docs/storms.md, "Gauges").
+GAUGE_MIN_DEPTH = 10.0
 
 #: Tide gauges whose surges are compared with the model, with their TICON-4 ids (positions are
 #: the ``latitude``/``longitude`` of the shipped TICON-4 files, CC-BY-4.0). The SHOM gauge of
@@ -229,26 +233,38 @@ def biscay(resolution: float | str = "default") -> xr.Dataset:
 
 
 def biscay_stations(
-    resolution: float | str | xr.Dataset = "default", **kwargs: Any
+    resolution: float | str | xr.Dataset = "default",
+    *,
+    min_depth: float = GAUGE_MIN_DEPTH,
+    **kwargs: Any,
 ) -> pd.DataFrame:
-    """The gauges of :data:`STATIONS` snapped to the nearest wet cell of :func:`biscay`.
+    """The gauges of :data:`STATIONS` snapped to the nearest wet cell of :func:`biscay` at
+    least ``min_depth`` deep.
 
-    ``resolution`` may also be a Biscay domain dataset already built. Keyword arguments go to
-    :func:`twinbench.domains.locate_stations` (e.g. ``max_distance`` in m; the default here is
-    two cell diagonals or :data:`MAX_SNAP`, whichever is larger, since the harbours inside the
-    Rade de Brest, the Loire and Gironde estuaries and the Arcachon lagoon are land on these
-    grids: each gauge stands for the nearest open-coast cell).
-    Returns its DataFrame (``lon, lat, x, y, i, j, ..., distance_m``) indexed by station name.
+    ``resolution`` may also be a Biscay domain dataset already built. The rule, the same for
+    every gauge: the nearest wet cell whose depth is at least ``min_depth`` (m, default
+    :data:`GAUGE_MIN_DEPTH`; 0 takes the nearest wet cell). The harbours inside the Rade de
+    Brest, the Loire and Gironde estuaries and the Arcachon lagoon are land on these grids, so
+    each gauge stands for the nearest open-coast cell; cells shallower than ``min_depth`` are
+    mostly clipped to :data:`MIN_DEPTH` and would set the wind set-up (∝ 1/h) by the clipping.
+    Keyword arguments go to :func:`twinbench.domains.locate_stations` (e.g. ``max_distance``
+    in m; the default here is two cell diagonals or :data:`MAX_SNAP`, whichever is larger).
+    Returns its DataFrame (``lon, lat, x, y, i, j, ..., distance_m``) indexed by station name,
+    with the cell's ``depth_m``.
 
     Examples
     --------
     >>> st = biscay_stations("coarse")
     >>> "La Rochelle-La Pallice" in st.index
     True
+    >>> bool((st["depth_m"] >= GAUGE_MIN_DEPTH).all())
+    True
     """
     from twinbench.tides import ticon
 
     domain = resolution if isinstance(resolution, xr.Dataset) else biscay(resolution)
+    if isinstance(min_depth, bool) or not np.isfinite(min_depth) or min_depth < 0:
+        raise ValueError(f"min_depth must be a depth ≥ 0 m, got {min_depth!r}")
     spacing = float(domain["x"].values[1] - domain["x"].values[0])
     kwargs.setdefault("max_distance", max(2.0 * np.hypot(spacing, spacing), MAX_SNAP))
     lon, lat = [], []
@@ -256,4 +272,8 @@ def biscay_stations(
         attrs = ticon(station_id).attrs
         lon.append(attrs["longitude"])
         lat.append(attrs["latitude"])
-    return locate_stations(domain, list(STATIONS), lon, lat, **kwargs)
+    depth = domain["depth"].transpose("y", "x")
+    deep_enough = domain.assign(depth=depth.where(depth >= max(min_depth, 1e-9), LAND_DEPTH))
+    table = locate_stations(deep_enough, list(STATIONS), lon, lat, **kwargs)
+    table["depth_m"] = depth.values[table["j"].values, table["i"].values]
+    return table

@@ -6,6 +6,7 @@ from twinbench.storms.forcing import (
     parse_storm,
     parse_track,
     storm_forcing,
+    surface_stress,
     to_grid_axes,
 )
 from twinbench.storms.vortex import (
@@ -31,6 +32,7 @@ __all__ = [
     "parse_track",
     "phadke_inflow_angle",
     "storm_forcing",
+    "surface_stress",
     "to_grid_axes",
     "xynthia",
 ]

@@ -30,6 +30,11 @@ from twinbench.storms.vortex import (
 SEAWATER_DENSITY = 1025.0  # kg m⁻³, as the engine's momentum equations
 GRAVITY = 9.81  # m s⁻²
 AMBIENT_PRESSURE = 1013.25  # hPa, the standard atmosphere, default ambient/uniform pressure
+AIR_DENSITY = 1.225  # kg m⁻³, as the engine's wind stress
+#: Cap of the wind drag coefficient: Wu's (1982) C_d reaches it at 26.2 m s⁻¹; measured drag
+#: levels off at 2–3 × 10⁻³ above 30–35 m s⁻¹ (Powell, Vickery & Reinhold 2003; Donelan et
+#: al. 2004).
+MAX_DRAG = 2.5e-3
 SPEC_KEYS = {
     "uniform": {"kind", "wind_speed", "wind_direction", "pressure", "ramp"},
     "holland": {
@@ -312,3 +317,52 @@ def inverse_barometer(forcing: xr.Dataset, side: str, reference: float = AMBIENT
     eta = -(along - 100.0 * reference) / (SEAWATER_DENSITY * GRAVITY)
     keep = [d for d in eta.dims if d in ("time", "x", "y")]
     return eta.drop_vars([c for c in eta.coords if c not in keep]).rename("inverse_barometer")
+
+
+def surface_stress(
+    forcing: xr.Dataset, max_drag: float | None = MAX_DRAG, air_density: float = AIR_DENSITY
+) -> xr.Dataset:
+    """The forcing with its 10 m wind turned into surface stress, with a capped drag.
+
+    ``τ = ρ_a C_d |W| W`` with Wu's (1982) ``C_d = (0.8 + 0.065 |W|) 10⁻³`` capped at
+    ``max_drag`` (default :data:`MAX_DRAG` = 2.5 × 10⁻³, reached at 26.2 m s⁻¹; ``None`` keeps
+    Wu's law, which is what ``twinbench.simulate`` applies to winds). The cap follows the
+    saturation of the drag in hurricane winds measured by Powell, Vickery & Reinhold (2003,
+    Nature 422, 279–283) and in the laboratory by Donelan et al. (2004, GRL 31, L18306). Below
+    26.2 m s⁻¹ the stress is Wu's. Pressure and coordinates are kept.
+
+    Returns a dataset with ``surface_downward_x_stress``/``_y_stress`` (Pa, along the grid
+    axes) instead of ``x_wind``/``y_wind``; ``attrs["drag"]`` records the law.
+
+    Raises
+    ------
+    InputError
+        When the forcing has no wind, or ``max_drag`` is not a positive number.
+    """
+    from twinbench.core.forcing import wind_stress
+
+    if max_drag is not None and (
+        isinstance(max_drag, bool)
+        or not isinstance(max_drag, int | float | np.number)
+        or not 0 < max_drag < 0.01
+    ):
+        raise InputError(f"max_drag must be a drag coefficient in (0, 0.01), got {max_drag!r}")
+    wind_x, wind_y = cf.find(forcing, "wind_x"), cf.find(forcing, "wind_y")
+    if wind_x is None or wind_y is None:
+        raise InputError("the forcing has no x_wind and y_wind to turn into stress")
+    sx, sy = wind_stress(
+        np.asarray(wind_x.values, dtype=float),
+        np.asarray(wind_y.values, dtype=float),
+        air_density=air_density,
+        max_drag=None if max_drag is None else float(max_drag),
+    )
+    out = forcing.drop_vars([wind_x.name, wind_y.name])
+    out["surface_downward_x_stress"] = wind_x.copy(data=np.asarray(sx)).assign_attrs(
+        cf.attrs("stress_x")
+    )
+    out["surface_downward_y_stress"] = wind_y.copy(data=np.asarray(sy)).assign_attrs(
+        cf.attrs("stress_y")
+    )
+    cap = "uncapped" if max_drag is None else f"capped at {float(max_drag):g}"
+    out.attrs["drag"] = f"Wu (1982) C_d = (0.8 + 0.065 |W|) 1e-3, {cap}"
+    return out

@@ -1,4 +1,5 @@
-"""Storm Xynthia (27–28 February 2010) on the Bay of Biscay: modelled vs observed peak surge.
+"""Storm Xynthia (27–28 February 2010) on the Bay of Biscay with the tide: modelled vs observed
+skew surges (surges at high water).
 
 Facts (``shared/GIRONDE_FACTS.md``, "Storm Xynthia"): minimum pressure ≈ 967–969 hPa; centre
 near 45°N 5°W at 21 UTC on 27 Feb, moving NE at ≈ 50–60 km/h, landfall on the
@@ -9,6 +10,11 @@ The track (:data:`XYNTHIA_TRACK`) is derived from those facts alone: the 21 UTC 
 speed of 55 km/h (the middle of 50–60) on a bearing of 60° (north-east, the bearing that takes
 the centre from 45°N 5°W to the Vendée/Charente coast near 46.4°N 1.5°W), and a central pressure
 of 968 hPa (the middle of 967–969) held along it. Every point is marked "derived".
+
+The tide at the open boundaries (:func:`boundary_tide`) is a TICON-4 first guess (Santander to
+Brest) calibrated to the coastal M2/S2; the surge is the skew surge of a tide+storm run against
+a tide-only run (:func:`skew_surge`); the wind drag is capped
+(:func:`twinbench.storms.surface_stress`). Numbers in ``docs/storms.md``.
 """
 
 from __future__ import annotations
@@ -18,7 +24,13 @@ import pandas as pd
 import xarray as xr
 
 from twinbench.io import cf
-from twinbench.storms.forcing import AMBIENT_PRESSURE, inverse_barometer, storm_forcing
+from twinbench.storms.forcing import (
+    AMBIENT_PRESSURE,
+    MAX_DRAG,
+    inverse_barometer,
+    storm_forcing,
+    surface_stress,
+)
 from twinbench.storms.vortex import EARTH_RADIUS
 
 #: Observed peak surges (m), SHOM, via the facts sheet.
@@ -38,8 +50,26 @@ RMAX_KM = 120.0
 HOLLAND_B = 1.0
 START = "2010-02-27T12:00"
 DURATION = 24 * 3600.0  # s: to 12 UTC on 28 Feb, past landfall and the peaks on the coast
+#: Start of the runs with the tide: 6 h of tide-only spin-up before the storm's forcing starts
+#: (at :data:`START`, with its ramp), 21 h before the high water of 28 Feb (≈ 03:30 UTC).
+TIDE_START = "2010-02-27T06:00"
+M2_PERIOD_S = 44714.2  # s
 RAMP = 3 * 3600.0  # s, start-up of the storm forcing from a sea at rest
 PHYSICS = {"friction": {"law": "manning", "coefficient": 0.025}}
+
+#: TICON-4 gauges whose constants give the first guess of the boundary tide: Santander at the
+#: south end of the west side, Brest at its north end and along the north side (Iroise Sea).
+TIDE_ANCHORS = ("santander-sant-esp-ieo", "brest-3-fra-refmar")
+#: Boundary constituents: the four main semidiurnal and the two main diurnal ones.
+TIDE_CONSTITUENTS = ("M2", "S2", "N2", "K2", "K1", "O1")
+#: Calibration of the boundary tide: the first guess's complex constants are multiplied by
+#: ``c(φ) = a e^{-iα} + b e^{-iβ} (φ − 46°)/2.5°`` (φ the latitude along the side), given as
+#: ``(a, α, b, β)`` (α, β in degrees: a lag added); fitted by least squares on 2-day tide-only
+#: runs of the coarse grid against the TICON-4 M2 and S2 of the five gauges (docs/storms.md,
+#: "Tide"). N2 takes M2's, K2 S2's; the diurnal ones are left as guessed.
+TIDE_CALIBRATION = {"M2": (0.8895, -11.56, 0.9146, 70.00), "S2": (0.8542, -11.77, 0.9948, 75.64)}
+TIDE_PIVOT_LAT, TIDE_SLOPE_SPAN = 46.0, 2.5  # degrees north
+_CALIBRATION_OF = {"M2": "M2", "N2": "M2", "S2": "S2", "K2": "S2"}
 
 
 def _track_rows(rmax_km: float) -> list[list]:
@@ -73,16 +103,97 @@ def xynthia_spec(rmax_km: float = RMAX_KM, B: float = HOLLAND_B) -> dict:
     }
 
 
-def _boundaries(domain: xr.Dataset, forcing: xr.Dataset | None) -> dict:
-    """A radiating sea on each open side, at the inverse-barometer level of the storm."""
+def _side_latitudes(domain: xr.Dataset, side: str) -> xr.DataArray:
+    edge = {"west": {"x": 0}, "east": {"x": -1}, "south": {"y": 0}, "north": {"y": -1}}[side]
+    lat = domain["lat"].transpose("y", "x").isel(edge)
+    return lat.drop_vars([c for c in lat.coords if c not in lat.dims])
+
+
+def boundary_tide(
+    domain: xr.Dataset,
+    side: str,
+    calibration: dict | None = None,
+    constituents: tuple[str, ...] = TIDE_CONSTITUENTS,
+) -> dict:
+    """Tidal constituents along one open side of the Biscay domain, for a ``tide`` boundary.
+
+    First guess: the complex constants ``A e^{-iG}`` of the TICON-4 gauges
+    :data:`TIDE_ANCHORS` interpolated linearly in latitude between Santander (43.46°N) and
+    Brest (48.38°N), held beyond them; then each semidiurnal constituent is multiplied by the
+    complex factor of ``calibration`` (default :data:`TIDE_CALIBRATION`; ``{}`` keeps the first
+    guess), which may vary linearly with latitude.
+
+    Returns ``{name: {"amplitude": DataArray (m), "phase": DataArray (degrees)}}`` over the
+    side's axis (``y`` for west/east, ``x`` for north/south).
+    """
+    from twinbench.tides import ticon
+
+    calibration = TIDE_CALIBRATION if calibration is None else calibration
+    lat = _side_latitudes(domain, side)
+    anchors = [ticon(station) for station in TIDE_ANCHORS]
+    lats = np.array([a.attrs["latitude"] for a in anchors])
+    out = {}
+    for name in constituents:
+        z = np.array([
+            float(a.amplitude.sel(constituent=name))
+            * np.exp(-1j * np.deg2rad(float(a.phase.sel(constituent=name))))
+            for a in anchors
+        ])  # fmt: skip
+        along = np.interp(lat.values, lats, z.real) + 1j * np.interp(lat.values, lats, z.imag)
+        a, alpha, b, beta = calibration.get(_CALIBRATION_OF.get(name, ""), (1.0, 0.0, 0.0, 0.0))
+        weight = (lat.values - TIDE_PIVOT_LAT) / TIDE_SLOPE_SPAN
+        along = along * (
+            a * np.exp(-1j * np.deg2rad(alpha)) + b * np.exp(-1j * np.deg2rad(beta)) * weight
+        )
+        amplitude = np.abs(along)
+        phase = np.mod(-np.rad2deg(np.angle(along)), 360.0)
+        out[name] = {
+            "amplitude": lat.copy(data=amplitude).assign_attrs(units="m"),
+            "phase": lat.copy(data=phase).assign_attrs(units="degrees"),
+        }
+    return out
+
+
+def _boundaries(domain: xr.Dataset, forcing: xr.Dataset | None, tide: dict | None = None) -> dict:
+    """A radiating sea on each open side: the tide (``tide``: ``{side: constituents}``, or
+    none) on the inverse-barometer level of the storm (or mean sea level without one)."""
     sides = domain.attrs["open_boundaries"].split()
     out = {}
     for side in sides:
-        spec = {"type": "tide", "constituents": {}}
+        spec = {"type": "tide", "constituents": (tide or {}).get(side, {})}
         if forcing is not None:
             spec["mean"] = inverse_barometer(forcing, side)
         out[side] = spec
     return out
+
+
+def _with_calm_lead(forcing: xr.Dataset, lead: float) -> xr.Dataset:
+    """The forcing shifted ``lead`` s later, calm (its first record) from 0 to ``lead``."""
+    shifted = forcing.assign_coords(time=forcing["time"] + lead)
+    calm = forcing.isel(time=[0]).assign_coords(time=[0.0])
+    out = xr.concat([calm, shifted], dim="time", combine_attrs="override")
+    out["time"].attrs = {"units": "s", "long_name": f"seconds since {TIDE_START} UTC"}
+    return out
+
+
+def skew_surge(
+    total: xr.DataArray, tide: xr.DataArray, after: str | np.datetime64
+) -> tuple[float, np.datetime64, float]:
+    """Skew surge (m) at one gauge: the highest level of the tide-plus-storm run in the tidal
+    cycle of the storm's high water minus the tide-only high water of that cycle.
+
+    The storm's high water is the highest total level after ``after``; its cycle is the
+    tide-only run's high water nearest to it ± half an M2 period (6.21 h). Returns the skew
+    surge, the time of the tide-only high water and the highest total level (m).
+    """
+    half = np.timedelta64(int(0.5 * M2_PERIOD_S), "s")
+    late = total.sel(time=slice(np.datetime64(after), None))
+    t_peak = late["time"].values[int(np.argmax(late.values))]
+    near = tide.sel(time=slice(t_peak - half, t_peak + half))
+    t_hw = near["time"].values[int(np.argmax(near.values))]
+    cycle = total.sel(time=slice(t_hw - half, t_hw + half))
+    highest = float(cycle.max())
+    return highest - float(tide.sel(time=t_hw)), t_hw, highest
 
 
 def xynthia(
@@ -90,15 +201,20 @@ def xynthia(
     *,
     rmax_km: float = RMAX_KM,
     B: float = HOLLAND_B,
+    tide: bool = True,
+    max_drag: float | None = MAX_DRAG,
     output_every: float = 900.0,
     dtype: str = "float64",
 ) -> tuple[xr.Dataset, pd.DataFrame]:
-    """Run Xynthia's surge on :func:`twinbench.domains.biscay`; compare peaks with SHOM's.
+    """Run Xynthia's surge on :func:`twinbench.domains.biscay`; compare with SHOM's surges.
 
-    Storm only (no tide): the sea starts at rest at mean sea level, so the surge is the water
-    level of the storm run (the same run without the storm stays at rest: the scheme is
-    well-balanced). Wind stress (Wu 1982) and the pressure gradient act everywhere; each open
-    side (west, north) is a radiating sea at the inverse-barometer level of the storm.
+    With ``tide`` (the default) two runs from :data:`TIDE_START` to 28 Feb 12 UTC share the
+    boundary tide of :func:`boundary_tide` (the real dates, nodal corrections): tide only, and
+    tide plus storm (wind stress, the pressure gradient, the storm's inverse barometer on the
+    boundary). The modelled surge at a gauge is the **skew surge** (:func:`skew_surge`), what
+    SHOM's numbers are; the residual (tide+storm minus tide) and its peak are reported too.
+    Without ``tide`` the sea starts at rest at :data:`START` and the surge is the storm run's
+    level (the scheme is well-balanced), its peak being the modelled surge.
 
     Parameters
     ----------
@@ -106,19 +222,28 @@ def xynthia(
         Of the Biscay domain (``"coarse"`` 10 km, ``"default"`` 5 km, or metres).
     rmax_km, B
         Holland radius of maximum winds (km) and shape parameter.
+    tide
+        Run with the tide (two runs) or storm only (one run).
+    max_drag
+        Cap of the wind drag coefficient (:func:`twinbench.storms.surface_stress`; default
+        2.5 × 10⁻³); ``None``: Wu's (1982) law uncapped.
     output_every
-        Output interval (s) of the history, from which the peaks are taken.
+        Output interval (s) of the histories, from which the peaks are taken.
     dtype
         ``"float64"`` or ``"float32"``.
 
     Returns
     -------
     dataset
-        The run's CF history (``time`` as dates) with ``surge`` (m, ``time, y, x``),
-        ``max_surge`` (m, ``y, x``) and ``station_surge`` (m, ``station, time``).
+        The tide+storm run's CF history (``time`` as dates) with ``surge`` (the residual, m,
+        ``time, y, x``), ``max_surge`` (m, ``y, x``), ``station_surge`` (residual) and, with
+        the tide, ``station_level`` and ``station_tide`` (m above MSL), over ``station, time``.
     table
-        Indexed by station: ``observed_m``, ``modelled_m`` (peak surge), ``ratio``
-        (modelled/observed), ``peak_time`` (UTC), ``distance_m`` (gauge to its model cell).
+        Indexed by station: ``observed_m``; ``modelled_m`` (the skew surge with the tide, the
+        peak surge without); ``ratio`` (modelled/observed); ``peak_residual_m`` and
+        ``peak_time`` (UTC) of the residual; with the tide ``high_water_time`` (UTC, the
+        tide-only high water of the skew surge's cycle) and ``high_water_m`` (the highest
+        total level, m above MSL); ``distance_m`` and ``depth_m`` of the gauge's cell.
 
     Examples
     --------
@@ -132,40 +257,82 @@ def xynthia(
     stations = biscay_stations(domain)
     times = np.arange(0.0, DURATION + 1.0, 1800.0)
     forcing = storm_forcing(domain, times, START, xynthia_spec(rmax_km, B))
+    start, duration = START, DURATION
+    if tide:
+        lead = float((np.datetime64(START) - np.datetime64(TIDE_START)) / np.timedelta64(1, "s"))
+        forcing = _with_calm_lead(forcing, lead)
+        start, duration = TIDE_START, DURATION + lead
+    storm = forcing if max_drag is None else surface_stress(forcing, max_drag)
+    sides = domain.attrs["open_boundaries"].split()
+    constituents = {side: boundary_tide(domain, side) for side in sides} if tide else None
     physics = {**PHYSICS, "coriolis": 2 * 7.2921e-5 * np.sin(np.deg2rad(46.0))}
+    common = {"output_every": output_every, "physics": physics, "dtype": dtype, "start": start}
     run = simulate(
-        domain,
-        DURATION,
-        output_every=output_every,
-        physics=physics,
-        boundaries=_boundaries(domain, forcing),
-        forcing=forcing,
-        dtype=dtype,
-        start=START,
-    )
-    eta = cf.find(run, "eta")
+        domain, duration, boundaries=_boundaries(domain, forcing, constituents), forcing=storm,
+        **common,
+    )  # fmt: skip
     wet = domain["depth"] > 0
-    surge = eta.where(wet).rename("surge")
-    surge.attrs = {"units": "m", "long_name": "storm surge (storm run minus the sea at rest)"}
-    station_surge = xr.concat(
-        [surge.isel(x=int(row.i), y=int(row.j), drop=True) for row in stations.itertuples()],
-        dim=pd.Index(list(stations.index), name="station"),
-    )
-    ds = run.assign(
-        surge=surge,
-        max_surge=surge.max("time").assign_attrs(units="m", long_name="peak storm surge"),
-        station_surge=station_surge.assign_attrs(units="m", long_name="storm surge at gauges"),
-    )
-    peak = station_surge.max("time")
+    level = cf.find(run, "eta").where(wet)
+    astronomical = None
+    if tide:
+        # the same structure as run (2), calm (no stress, ambient pressure, mean 0): it reuses
+        # the compiled step
+        calm = xr.zeros_like(storm).assign(
+            air_pressure_at_sea_level=xr.full_like(
+                storm["air_pressure_at_sea_level"], 100.0 * AMBIENT_PRESSURE
+            )
+        )
+        calm.attrs = storm.attrs
+        tide_run = simulate(domain, duration, boundaries=_boundaries(domain, calm, constituents),
+                            forcing=calm, **common)  # fmt: skip
+        astronomical = cf.find(tide_run, "eta").where(wet)
+    surge = (level if astronomical is None else level - astronomical).rename("surge")
+    surge.attrs = {"units": "m", "long_name": "storm surge residual (tide+storm minus tide)"}
+
+    def at_stations(field: xr.DataArray) -> xr.DataArray:
+        return xr.concat(
+            [field.isel(x=int(r.i), y=int(r.j), drop=True) for r in stations.itertuples()],
+            dim=pd.Index(list(stations.index), name="station"),
+        )
+
+    station_surge = at_stations(surge)
+    after_ramp = np.datetime64(START) + np.timedelta64(int(RAMP), "s")
+    late = station_surge.sel(time=slice(after_ramp, None))
     table = pd.DataFrame(
         {
             "observed_m": [OBSERVED_SURGE[name] for name in stations.index],
-            "modelled_m": peak.values,
-            "peak_time": station_surge["time"].values[station_surge.argmax("time").values],
+            "peak_residual_m": late.max("time").values,
+            "peak_time": late["time"].values[late.argmax("time").values],
             "distance_m": stations["distance_m"].values,
+            "depth_m": stations["depth_m"].values,
         },
         index=pd.Index(stations.index, name="station"),
     )
+    extra = {}
+    if tide:
+        station_level, station_tide = at_stations(level), at_stations(astronomical)
+        rows = [
+            skew_surge(station_level.sel(station=name), station_tide.sel(station=name), after_ramp)
+            for name in stations.index
+        ]
+        table.insert(1, "modelled_m", [r[0] for r in rows])
+        table["high_water_time"] = [r[1] for r in rows]
+        table["high_water_m"] = [r[2] for r in rows]
+        extra = {
+            "station_level": station_level.assign_attrs(units="m", long_name="tide+storm level"),
+            "station_tide": station_tide.assign_attrs(units="m", long_name="tide-only level"),
+        }
+    else:
+        table.insert(1, "modelled_m", table["peak_residual_m"].values)
     table.insert(2, "ratio", table["modelled_m"] / table["observed_m"])
+    ds = run.assign(
+        surge=surge,
+        max_surge=surge.sel(time=slice(after_ramp, None)).max("time").assign_attrs(
+            units="m", long_name="peak storm surge residual"),
+        station_surge=station_surge.assign_attrs(units="m", long_name="surge residual at gauges"),
+        **extra,
+    )  # fmt: skip
     ds.attrs["storm"] = forcing.attrs["storm"]
+    ds.attrs["drag"] = storm.attrs.get("drag", "Wu (1982), uncapped (the engine's law)")
+    ds.attrs["tide"] = "boundary_tide (TICON-4 first guess, calibrated)" if tide else "none"
     return ds, table
