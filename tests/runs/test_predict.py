@@ -4,7 +4,8 @@ the index's past runs (timings are compared with what the index recorded, never 
 from __future__ import annotations
 
 import math
-import multiprocessing
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -70,25 +71,28 @@ def test_a_bad_duration_is_refused(tmp_path):
         runs.predict(TIDAL_BASIN, root=tmp_path, duration=0)
 
 
-def _writer(path, worker):
-    index = Index(path)
-    for k in range(50):
-        run_id = f"w{worker}-{k:03d}"
-        index.insert({"id": run_id, "status": "queued", "created": f"{k:03d}"})
-        index.update(run_id, status="running", progress=0.5)
-        index.update(run_id, status="completed", progress=1.0)
-        index.rows()
+# Run in a fresh interpreter (not a pickled function of this module: in the whole suite the
+# `conftest` module name is taken by another folder's, and a spawned child would import that).
+_WRITER = """
+import sys
+from twinbench.runs.index import Index
+
+index = Index(sys.argv[1])
+for k in range(50):
+    run_id = f"w{sys.argv[2]}-{k:03d}"
+    index.insert({"id": run_id, "status": "queued", "created": f"{k:03d}"})
+    index.update(run_id, status="running", progress=0.5)
+    index.update(run_id, status="completed", progress=1.0)
+    index.rows()
+"""
 
 
 def test_two_processes_share_the_index(tmp_path):
     path = tmp_path / "index.sqlite"
     Index(path)
-    context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_writer, args=(path, w)) for w in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(120)
-    assert [worker.exitcode for worker in workers] == [0, 0]
+    workers = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, str(path), str(w)]) for w in range(2)
+    ]
+    assert [worker.wait(120) for worker in workers] == [0, 0]
     rows = Index(path).rows()
     assert len(rows) == 100 and {row["status"] for row in rows} == {"completed"}
