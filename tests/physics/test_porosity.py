@@ -83,6 +83,14 @@ def test_lake_at_rest_with_porosity(level):
     assert float(np.abs(eta - level).max()) < 1e-12
 
 
+def _sloshing_basin() -> xr.Dataset:
+    """The bumpy porous basin (bump emerged) with a 5 cm hump of water that sets it moving."""
+    ds = _bumpy_basin(0.15)
+    x = ds["x"].values
+    eta = np.maximum(0.15 + 0.05 * np.exp(-((x[None, :] - 3.0) ** 2) / 2.0), -ds.depth.values)
+    return ds.assign(eta=(("y", "x"), eta, ds.eta.attrs))
+
+
 def _built(ds, boundaries=None):
     grid_in = inputs.parse_inputs(ds)
     physics = inputs.parse_physics({"friction": {"law": "manning", "coefficient": 0.02}}, grid_in)
@@ -91,10 +99,8 @@ def _built(ds, boundaries=None):
 
 
 def test_closed_basin_conserves_water_and_salt_with_porosity():
-    ds = _bumpy_basin(0.15)
+    ds = _sloshing_basin()
     x = ds["x"].values
-    eta = np.maximum(0.15 + 0.05 * np.exp(-((x[None, :] - 3.0) ** 2) / 2.0), -ds.depth.values)
-    ds = ds.assign(eta=(("y", "x"), eta, ds.eta.attrs))
     with jax.enable_x64(True):
         grid, params, state = _built(ds)
         tp = ts.TracerParams({"salinity": tr.Transport(jnp.asarray(1e-3))}, {})
@@ -115,10 +121,7 @@ def test_closed_basin_conserves_water_and_salt_with_porosity():
 
 
 def test_uniform_salinity_stays_uniform_with_porosity():
-    ds = _bumpy_basin(0.15)
-    x = ds["x"].values
-    eta = np.maximum(0.15 + 0.05 * np.exp(-((x[None, :] - 3.0) ** 2) / 2.0), -ds.depth.values)
-    ds = ds.assign(eta=(("y", "x"), eta, ds.eta.attrs))
+    ds = _sloshing_basin()
     with jax.enable_x64(True):
         grid, params, state = _built(ds)
         tp = ts.TracerParams({"salinity": tr.Transport(jnp.asarray(1e-3))}, {})
@@ -149,11 +152,9 @@ def test_rivers_bring_their_discharge_through_porous_cells():
 
 
 def test_full_porosity_is_the_scheme_without_porosity():
-    ds = _bumpy_basin(0.15)
-    x = ds["x"].values
-    eta = np.maximum(0.15 + 0.05 * np.exp(-((x[None, :] - 3.0) ** 2) / 2.0), -ds.depth.values)
-    plain = ds.assign(eta=(("y", "x"), eta, ds.eta.attrs)).drop_vars("porosity")
-    porous = plain.assign(porosity=(("y", "x"), np.ones_like(eta), ds.porosity.attrs))
+    ds = _sloshing_basin()
+    plain = ds.drop_vars("porosity")
+    porous = plain.assign(porosity=(("y", "x"), np.ones(ds.depth.shape), ds.porosity.attrs))
     a = twinbench.simulate(plain, 10.0)
     b = twinbench.simulate(porous, 10.0)
     np.testing.assert_array_equal(a.h.values, b.h.values)

@@ -34,7 +34,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from twinbench.domains.gironde import EPSG, _crs_variable, _need, transformer
+from twinbench.domains.gironde import (
+    EPSG,
+    _crs_variable,
+    _need,
+    resolution_in_metres,
+    transformer,
+)
 from twinbench.domains.stations import locate_stations
 from twinbench.io import cf
 
@@ -82,18 +88,7 @@ ATTRIBUTION = {
 
 def resolve_resolution(resolution: Any) -> float:
     """Cell size in metres from a number (2000–20000) or a name in :data:`RESOLUTIONS`."""
-    if isinstance(resolution, str):
-        if resolution not in RESOLUTIONS:
-            raise ValueError(
-                f"resolution must be metres or one of {sorted(RESOLUTIONS)}, got {resolution!r}"
-            )
-        return RESOLUTIONS[resolution]
-    if isinstance(resolution, bool) or not isinstance(resolution, int | float | np.number):
-        raise ValueError(f"resolution must be metres or a name, got {resolution!r}")
-    value = float(resolution)
-    if not np.isfinite(value) or not 2_000 <= value <= 20_000:
-        raise ValueError(f"resolution must be between 2000 and 20000 m, got {resolution!r}")
-    return value
+    return resolution_in_metres(resolution, RESOLUTIONS, 2_000.0, 20_000.0)
 
 
 def _etopo_depth(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -158,22 +158,29 @@ def transformer(inverse: bool = False):
     return pyproj.Transformer.from_crs(src, dst, always_xy=True)
 
 
-def resolve_resolution(resolution: Any) -> float:
-    """Cell size in metres from a number or a name in :data:`RESOLUTIONS`."""
+def resolution_in_metres(
+    resolution: Any, names: dict[str, float], low: float, high: float
+) -> float:
+    """Cell size in metres from a number in [low, high] or one of ``names`` (any domain's)."""
     if isinstance(resolution, str):
-        if resolution not in RESOLUTIONS:
+        if resolution not in names:
             raise ValueError(
-                f"resolution must be metres or one of {sorted(RESOLUTIONS)}, got {resolution!r}"
+                f"resolution must be metres or one of {sorted(names)}, got {resolution!r}"
             )
-        return RESOLUTIONS[resolution]
+        return names[resolution]
     if isinstance(resolution, bool) or not isinstance(resolution, int | float | np.number):
         raise ValueError(f"resolution must be metres or a name, got {resolution!r}")
     value = float(resolution)
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"resolution must be a positive number of metres, got {resolution!r}")
-    if value < 50 or value > 10_000:
-        raise ValueError(f"resolution must be between 50 and 10000 m, got {resolution!r}")
+    if value < low or value > high:
+        raise ValueError(f"resolution must be between {low:g} and {high:g} m, got {resolution!r}")
     return value
+
+
+def resolve_resolution(resolution: Any) -> float:
+    """Cell size in metres from a number (50–10000) or a name in :data:`RESOLUTIONS`."""
+    return resolution_in_metres(resolution, RESOLUTIONS, 50.0, 10_000.0)
 
 
 def _data_path(name: str):
