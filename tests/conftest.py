@@ -20,3 +20,15 @@ def basin() -> xr.Dataset:
     eta = 0.4 * np.exp(-(((X - 900) ** 2 + (Y - 1000) ** 2) / 300.0**2))
     eta = np.where(depth + eta > 0, eta, -depth)  # dry cells: free surface at the bed
     return grid_dataset(x, y, depth, eta=eta)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``network`` reach real services: they run only when TWINBENCH_NETWORK=1."""
+    import os
+
+    if os.environ.get("TWINBENCH_NETWORK") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs the internet: set TWINBENCH_NETWORK=1 to run it")
+    for item in items:
+        if "network" in item.keywords:
+            item.add_marker(skip)

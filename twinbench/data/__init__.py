@@ -1,0 +1,1 @@
+"""Data for the twins: catalogs of observations, products and forcing, with cached downloads."""
