@@ -3,7 +3,8 @@
 ``loopback`` serves scripted answers: ``loopback.route("/path", body, status=200, headers=...)``
 queues one answer for a path (answers are served in order; the last one repeats), and
 ``loopback.url("/path")`` is its address. ``loopback.requests`` records every request as
-``(path, query dict)``, so tests can check what was asked and how many times.
+``(path, query dict)``, so tests can check what was asked and how many times;
+``loopback.bodies`` holds the request bodies (``b""`` for a GET), in the same order.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class _Answers:
     def __init__(self):
         self.routes: dict[str, list[tuple[int, dict, bytes]]] = {}
         self.requests: list[tuple[str, dict]] = []
+        self.bodies: list[bytes] = []
         self.lock = threading.Lock()
 
     def next(self, path: str) -> tuple[int, dict, bytes]:
@@ -33,6 +35,8 @@ def _handler(answers: _Answers):
     class Handler(BaseHTTPRequestHandler):
         def _answer(self):
             parts = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            answers.bodies.append(self.rfile.read(length) if length else b"")
             answers.requests.append((parts.path, dict(parse_qsl(parts.query))))
             status, headers, body = answers.next(parts.path)
             if status == -1:  # a connection that dies half-way through the body
@@ -68,6 +72,10 @@ class Loopback:
     def requests(self) -> list[tuple[str, dict]]:
         return self._answers.requests
 
+    @property
+    def bodies(self) -> list[bytes]:
+        return self._answers.bodies
+
     def url(self, path: str = "/") -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}{path}"
@@ -79,6 +87,7 @@ class Loopback:
     def reset(self) -> None:
         self._answers.routes.clear()
         self._answers.requests.clear()
+        self._answers.bodies.clear()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ import json
 import os
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,15 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-__all__ = ["CredentialsError", "DataError", "cache_dir", "fetch_file", "get", "get_json"]
+__all__ = [
+    "CredentialsError",
+    "DataError",
+    "cache_dir",
+    "cached_product",
+    "fetch_file",
+    "get",
+    "get_json",
+]
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 TIMEOUT = (10.0, 120.0)  # seconds to connect, seconds between bytes
@@ -191,6 +199,7 @@ def get_json(
     max_age: float | None = None,
     offline_fallback: bool = True,
     retries: int = 3,
+    body: Mapping[str, Any] | None = None,
 ) -> Any:
     """A JSON answer from a web API, cached on disk.
 
@@ -204,6 +213,9 @@ def get_json(
     offline_fallback : bool
         When the service cannot be reached and an older cached answer exists, return it with a
         warning that says how old it is (instead of failing).
+    body : mapping, optional
+        A JSON request body: the request is then a POST (a STAC ``/search``, for instance), and
+        the body is part of the cache key.
 
     Raises
     ------
@@ -211,7 +223,10 @@ def get_json(
         When the service fails and no usable cached answer exists, or when the answer is not
         valid JSON (a truncated or HTML answer).
     """
-    path = cache_dir(_folder(service)) / f"{_request_key(url, params)}.json"
+    key_params = dict(params or {})
+    if body is not None:
+        key_params["__body__"] = json.dumps(body, sort_keys=True)
+    path = cache_dir(_folder(service)) / f"{_request_key(url, key_params)}.json"
     cached = _read_cached(path)
     fresh = cached is not None and (
         max_age is None or time.time() - path.stat().st_mtime <= max_age
@@ -219,7 +234,15 @@ def get_json(
     if fresh:
         return cached
     try:
-        response = get(url, service=service, params=params, headers=headers, retries=retries)
+        response = get(
+            url,
+            service=service,
+            params=params,
+            headers={"Content-Type": "application/json", **(headers or {})} if body else headers,
+            retries=retries,
+            method="POST" if body is not None else "GET",
+            data=json.dumps(body) if body is not None else None,
+        )
     except CredentialsError:
         raise
     except DataError as err:
@@ -325,3 +348,54 @@ def fetch_file(
     if known_hash is None:
         _write_atomic(stamp, pooch.file_hash(str(local)).encode())
     return local
+
+
+def cached_product(
+    request: Mapping[str, Any],
+    *,
+    service: str,
+    suffix: str,
+    produce: Callable[[Path], None],
+) -> Path:
+    """A file written by a service's own client (copernicusmarine, cdsapi), cached like a download.
+
+    Parameters
+    ----------
+    request : mapping
+        Everything that defines the product (dataset, variables, box, times): the cache key.
+    service : str
+        The service's name (cache folder and errors).
+    suffix : str
+        File name suffix, e.g. ``".nc"``.
+    produce : callable
+        ``produce(path)`` writes the file at ``path`` (a temporary name); it raises on failure.
+
+    The file is moved into place only once ``produce`` returned, its SHA-256 is recorded beside
+    it, and a cached copy whose hash no longer matches (corrupted, truncated) is made again.
+
+    Raises
+    ------
+    DataError
+        When ``produce`` returned without writing a file.
+    """
+    folder = cache_dir(_folder(service))
+    path = folder / f"{_request_key(service, request)}{suffix}"
+    stamp = path.with_name(path.name + ".sha256")
+    if path.exists():
+        if stamp.exists() and pooch.file_hash(str(path)) == stamp.read_text().strip():
+            return path
+        path.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.unlink(missing_ok=True)
+    try:
+        produce(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if not partial.exists() or partial.stat().st_size == 0:
+        partial.unlink(missing_ok=True)
+        raise DataError(f"{service} wrote no file for the request {dict(request)}; try again.")
+    partial.replace(path)
+    _write_atomic(stamp, pooch.file_hash(str(path)).encode())
+    return path

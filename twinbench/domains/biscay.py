@@ -21,25 +21,27 @@ How it is built (``docs/storms.md`` has the numbers):
 * the open boundaries are the sides with sea on them (west, north), in
   ``attrs["open_boundaries"]``; the others are land (walls).
 
-Depths are metres below mean sea level (ETOPO2v2 relief is referred to it, ±1 m).
+Depths are metres below mean sea level (ETOPO2v2 relief is referred to it, ±1 m). The sampling,
+dead-end and connectivity steps are those of :mod:`twinbench.domains.raster`, shared with
+:mod:`twinbench.domains.bbox`, which builds such a domain for any bounding box.
 """
 
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from twinbench.domains.gironde import (
-    EPSG,
-    _crs_variable,
-    _need,
-    resolution_in_metres,
-    transformer,
+from twinbench.domains.gironde import EPSG, _crs_variable, resolution_in_metres, transformer
+from twinbench.domains.raster import (
+    etopo_depth,
+    keep_connected,
+    sample_cells,
+    sides_with_water,
+    without_dead_ends,
 )
 from twinbench.domains.stations import locate_stations
 from twinbench.io import cf
@@ -91,62 +93,19 @@ def resolve_resolution(resolution: Any) -> float:
     return resolution_in_metres(resolution, RESOLUTIONS, 2_000.0, 20_000.0)
 
 
-def _etopo_depth(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """ETOPO2v2 depth below MSL (m, positive down, land negative), bilinear."""
-    interpolate = _need("scipy.interpolate")
-    path = resources.files("twinbench.domains") / "data" / "etopo2v2_biscay.npz"
-    with np.load(str(path)) as grid:
-        f = interpolate.RegularGridInterpolator(
-            (grid["lat"], grid["lon"]), -grid["z"].astype(np.float64)
-        )
-    return f(np.column_stack([lat.ravel(), lon.ravel()])).reshape(lat.shape)
-
-
-def _without_dead_ends(wet: np.ndarray) -> np.ndarray:
-    """Make land of the wet cells with three or four land neighbours (4-connected), until none
-    is left: one-cell inlets and isolated cells, which a grid this coarse cannot represent and
-    where the wind would pile water up as in a closed box. Beyond the edges is water."""
-    wet = wet.copy()
-    while True:
-        padded = np.pad(wet, 1, constant_values=True)
-        land_neighbours = (
-            (~padded[:-2, 1:-1]).astype(int)
-            + ~padded[2:, 1:-1]
-            + ~padded[1:-1, :-2]
-            + ~padded[1:-1, 2:]
-        )
-        dead = wet & (land_neighbours >= 3)
-        if not dead.any():
-            return wet
-        wet &= ~dead
-
-
 @functools.lru_cache(maxsize=4)
 def _build(spacing: float) -> dict[str, Any]:
-    ndimage = _need("scipy.ndimage")
     nx = round((X_EAST - X_WEST) / spacing)
     ny = round((Y_NORTH - Y_SOUTH) / spacing)
     k = int(np.ceil(spacing / SUBSAMPLE_SPACING - 1e-9))
-    d = spacing / k
     x = X_WEST + (np.arange(nx) + 0.5) * spacing
     y = Y_SOUTH + (np.arange(ny) + 0.5) * spacing
     to_lonlat = transformer(inverse=True)
-    sub_x = X_WEST + (np.arange(nx * k) + 0.5) * d
-    sub_y = Y_SOUTH + (np.arange(ny * k) + 0.5) * d
-    sub_lon, sub_lat = to_lonlat.transform(*np.meshgrid(sub_x, sub_y))
-    sub_depth = _etopo_depth(sub_lon, sub_lat)
-    sea = sub_depth > 0
-    blocks = (ny, k, nx, k)
-    count = sea.reshape(blocks).sum(axis=(1, 3))
-    mean = np.where(sea, sub_depth, 0.0).reshape(blocks).sum(axis=(1, 3)) / np.maximum(count, 1)
-    wet = count >= 0.5 * k * k
-    wet = _without_dead_ends(wet)
-    labels, _ = ndimage.label(wet)
-    west = np.unique(labels[:, 0])
-    wet = np.isin(labels, west[west > 0])
+    count, mean = sample_cells(etopo_depth, to_lonlat, X_WEST, Y_SOUTH, (ny, nx), spacing, k)
+    wet = without_dead_ends(count >= 0.5 * k * k)
+    wet = keep_connected(wet, ("west",))
     depth = np.where(wet, np.maximum(mean, MIN_DEPTH), LAND_DEPTH)
     lon, lat = to_lonlat.transform(*np.meshgrid(x, y))
-    edges = {"west": wet[:, 0], "east": wet[:, -1], "south": wet[0, :], "north": wet[-1, :]}
     return {
         "x": x,
         "y": y,
@@ -154,7 +113,7 @@ def _build(spacing: float) -> dict[str, Any]:
         "lat": lat,
         "depth": depth,
         "water_fraction": count / k**2,
-        "open": tuple(side for side in SIDES if edges[side].any()),
+        "open": sides_with_water(wet),
         "clipped": int(np.sum(wet & (mean < MIN_DEPTH))),
         "subsamples": k,
     }
