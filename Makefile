@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= outputs
 
-.PHONY: demo test test-fast lint format bench docs clean
+.PHONY: demo test test-fast lint format bench docs clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +13,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# Debian's Chromium for the browser tests (tests/browser/), installed only when missing; without
+# apt-get (or when the install fails) those tests skip and say why.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  ( $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium ) \
+	  || echo "chromium could not be installed: the browser tests will be skipped"; \
+	else echo "no apt-get here: the browser tests will be skipped (they need $(CHROMIUM))"; fi
+
 demo: $(STAMP)
 	$(BIN)/twinbench demo --out $(OUT)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest --doctest-modules twinbench tests
@@ -34,6 +46,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py --out docs/performance.md
+
+# The documentation site (Sphinx + myst-nb), every notebook executed, a warning is an error.
+docs: $(STAMP)
+	$(BIN)/python -m sphinx -W --keep-going -b html -d docs/_build/doctrees docs docs/_build/html
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

@@ -66,6 +66,50 @@ def _skill(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from twinbench.dashboard import serve
+    from twinbench.io.inputs import InputError
+
+    try:
+        serve(
+            args.root,
+            port=args.port,
+            address=args.address,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            origins=args.allow_websocket_origin,
+        )
+    except InputError as err:
+        print(f"twinbench serve: error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from twinbench.analysis import report
+    from twinbench.io.inputs import InputError
+
+    try:
+        result = report(
+            args.run,
+            args.obs or None,
+            ticon=True if args.ticon else None,
+            out=args.out,
+            spin_up=args.spin_up,
+            crs=args.crs,
+            root=args.root,
+            index=args.index,
+        )
+    except (OSError, InputError) as err:
+        print(f"twinbench report: error: {err}", file=sys.stderr)
+        return 2
+    print(result.table.drop(columns="source").round(4).to_string())
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {len(result.files)} files to {args.out} (report.md, skill.csv, PNGs)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="twinbench", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -94,9 +138,49 @@ def main(argv: list[str] | None = None) -> int:
     skill.add_argument("--spin-up", default="1D", help="record start left out (default 1D)")
     skill.add_argument("-o", "--out", default="skill", help="folder for skill.csv, skill.png")
     skill.set_defaults(func=_skill)
+    rep = sub.add_parser(
+        "report", help="a run against observations: skill table, harmonics, figures (report.md)"
+    )
+    rep.add_argument("run", help="a run id of `twinbench runs`, or a run's NetCDF/zarr output")
+    rep.add_argument(
+        "--obs", action="append", help="gauge series: CF NetCDF (station, time) or CSV; repeatable"
+    )
+    rep.add_argument(
+        "--ticon", action="store_true", help="add the TICON-4 tide at the gauges (if no --obs: on)"
+    )
+    rep.add_argument("--spin-up", default="1D", help="run start left out (default 1D)")
+    rep.add_argument("--crs", help="CRS of the run's x/y if it carries none (e.g. EPSG:2154)")
+    rep.add_argument("--root", help="run root for a run id (default $TWINBENCH_RUNS)")
+    rep.add_argument("--index", help="index database for a run id")
+    rep.add_argument("-o", "--out", default="report", help="output folder (default: report)")
+    rep.set_defaults(func=_report)
+    serve = sub.add_parser("serve", help="the simulation dashboard (a Panel web app)")
+    serve.add_argument("--root", help="run root (default $TWINBENCH_RUNS or ~/.twinbench/runs)")
+    serve.add_argument("--port", type=int, default=5006, help="TCP port (default 5006)")
+    serve.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="interface to bind (default 127.0.0.1; any other prints a warning: no login)",
+    )
+    serve.add_argument("--workers", type=int, default=2, help="local Dask workers (default 2)")
+    serve.add_argument("--scheduler", help="address of a running Dask scheduler instead")
+    serve.add_argument(
+        "--allow-websocket-origin",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="another origin the page may be opened from (e.g. a reverse proxy); repeatable",
+    )
+    serve.set_defaults(func=_serve)
     from twinbench.runs.cli import add_commands
 
     add_commands(sub)
+    from twinbench.data.cli import add_commands as add_catalog_commands
+
+    add_catalog_commands(sub)
+    from twinbench.forecast.cli import add_commands as add_forecast
+
+    add_forecast(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

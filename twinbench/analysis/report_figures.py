@@ -1,4 +1,4 @@
-"""PNG figures of a :class:`twinbench.analysis.report.Report` (matplotlib, Agg backend):
+"""PNG figures of a :class:`twinbench.analysis.report.Report` (matplotlib, off pyplot):
 series overlay per station, model-against-observed scatter, harmonic bar chart."""
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ from typing import Any
 import numpy as np
 
 
-def _pyplot():
-    import matplotlib
+def _figure(**kwargs: Any):
+    """A figure that is not registered with pyplot: the caller's backend (e.g. a notebook's
+    inline one) is left untouched, and nothing needs closing."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    return Figure(**kwargs)
 
 
 def _slug(name: str) -> str:
@@ -25,8 +24,8 @@ def _slug(name: str) -> str:
 
 def overlay(name: str, model: Any, observed: Any, path: Path) -> Path:
     """Model and observed water level (m) over time at one station."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(9, 3.2))
+    fig = _figure(figsize=(9, 3.2))
+    ax = fig.subplots()
     ax.plot(observed["time"].values, observed.values, "k-", lw=1.2, label="observed")
     ax.plot(model["time"].values, model.values, "-", color="tab:blue", lw=1.0, label="model")
     ax.set_ylabel("water level (m)")
@@ -36,7 +35,6 @@ def overlay(name: str, model: Any, observed: Any, path: Path) -> Path:
     fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
     return path
 
 
@@ -44,8 +42,8 @@ def scatter(series: dict, path: Path) -> Path:
     """Model against observed water level at every station, with the 1:1 line."""
     from twinbench.analysis.stats import align
 
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(4.8, 4.8))
+    fig = _figure(figsize=(4.8, 4.8))
+    ax = fig.subplots()
     low, high = np.inf, -np.inf
     for name, (model, observed) in series.items():
         m, o = align(model, observed)
@@ -59,15 +57,14 @@ def scatter(series: dict, path: Path) -> Path:
     ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
     return path
 
 
 def harmonic_bars(harmonics: Any, path: Path) -> Path:
     """Amplitude (model, observed) and phase difference of each constituent per station."""
-    plt = _pyplot()
     stations = harmonics.index.get_level_values("station").unique()
-    fig, axes = plt.subplots(2, 1, figsize=(max(6.0, 1.2 * len(harmonics)), 6), sharex=True)
+    fig = _figure(figsize=(max(6.0, 1.2 * len(harmonics)), 6))
+    axes = fig.subplots(2, 1, sharex=True)
     labels = [f"{s}\n{c}" for s, c in harmonics.index]
     x = np.arange(len(harmonics))
     axes[0].bar(x - 0.2, harmonics["observed_amplitude"], 0.4, color="0.3", label="observed")
@@ -83,7 +80,6 @@ def harmonic_bars(harmonics: Any, path: Path) -> Path:
     fig.suptitle(f"Harmonic comparison ({len(stations)} station(s))")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
     return path
 
 

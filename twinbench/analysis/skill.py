@@ -134,14 +134,10 @@ def skill_table(skill: xr.Dataset) -> pd.DataFrame:
 def plot_skill(skill: xr.Dataset, path: str | Path, constituents: Sequence[str] = ("M2", "M4")):
     """Amplitude and phase of each constituent along the estuary (stations in run order),
     model against observations; written to ``path`` (PNG)."""
-    import matplotlib
+    from matplotlib.figure import Figure  # off pyplot: a notebook's backend is left alone
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(
-        2, len(constituents), figsize=(5 * len(constituents), 6), squeeze=False
-    )
+    fig = Figure(figsize=(5 * len(constituents), 6))
+    axes = fig.subplots(2, len(constituents), squeeze=False)
     x = np.arange(skill.sizes["station"])
     for c, name in enumerate(constituents):
         one = skill.sel(constituent=name)
@@ -156,5 +152,4 @@ def plot_skill(skill: xr.Dataset, path: str | Path, constituents: Sequence[str] 
     fig.suptitle("Tidal skill along the estuary (mouth → upstream)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return Path(path)

@@ -3,6 +3,7 @@ the fields and the station series, write NetCDF or zarr."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import sys
@@ -44,17 +45,37 @@ def _biscay(resolution="coarse", depths=None):
     return domains.biscay(resolution)
 
 
+def _bbox(bbox=None, resolution=None, source="emodnet", depths=None):
+    """A domain from a bounding box (:func:`twinbench.domains.from_bbox`): ``bbox: [west, south,
+    east, north]`` in degrees, ``resolution`` the cell size in m, ``source: emodnet | etopo``."""
+    if depths:
+        raise InputError("domain 'bbox' takes no 'depths'")
+    if bbox is None:
+        raise InputError("domain 'bbox' needs 'bbox: [west, south, east, north]' (degrees)")
+    if resolution is None:
+        raise InputError("domain 'bbox' needs 'resolution' (the cell size in m)")
+    return domains.from_bbox(bbox, resolution, source=source)
+
+
 DOMAINS: dict[str, Callable[..., xr.Dataset]] = {
     "gironde": _gironde,
     "tidal_basin": _tidal_basin,
     "biscay": _biscay,
+    "bbox": _bbox,
 }
 
 
 def build_domain(scenario: Scenario) -> xr.Dataset:
     opts = {k: v for k, v in scenario.domain.items() if k not in ("name", "deepen")}
+    make = DOMAINS[scenario.domain["name"]]
+    unknown = set(opts) - set(inspect.signature(make).parameters)
+    if unknown:
+        raise InputError(
+            f"domain {scenario.domain['name']!r} takes no {sorted(unknown)}; it takes "
+            f"{sorted(inspect.signature(make).parameters)}"
+        )
     try:
-        domain = DOMAINS[scenario.domain["name"]](**opts)
+        domain = make(**opts)
     except ValueError as err:
         raise InputError(f"domain {scenario.domain['name']!r}: {err}") from None
     deepen = scenario.domain.get("deepen")
@@ -140,12 +161,19 @@ def _boundaries(scenario: Scenario, domain: xr.Dataset) -> dict:
     if scenario.tide is not None:
         tide = dict(scenario.tide)
         side = tide.pop("side", domain.attrs.get("open_boundaries", "west"))
+        # One side, or several ("west south north", a list): the same tide on each.
+        if not isinstance(side, str | list | tuple):
+            raise InputError(f"tide.side must be a side or a list of sides, got {side!r}")
+        sides = side.split() if isinstance(side, str) else list(side)
+        if not sides:
+            raise InputError("tide: the domain has no open side to bring the tide in")
         constituents = tide.pop("constituents", {})
         if isinstance(constituents, str) and constituents.startswith("ticon:"):
             from twinbench import tides
 
             constituents = tides.ticon(constituents.removeprefix("ticon:"))
-        boundaries[side] = {"type": "tide", "constituents": constituents, **tide}
+        for name in sides:
+            boundaries[name] = {"type": "tide", "constituents": constituents, **tide}
     if scenario.rivers:
         if scenario.domain["name"] != "gironde":
             raise InputError(f"rivers: domain {scenario.domain['name']!r} has no rivers")
@@ -173,7 +201,13 @@ def _boundaries(scenario: Scenario, domain: xr.Dataset) -> dict:
 
 def _stations(scenario: Scenario, domain: xr.Dataset, csv: str | Path | None) -> pd.DataFrame:
     tables = []
-    if scenario.stations:
+    if scenario.stations and "station_name" in domain:  # a bbox domain's own gauges
+        known = domains.domain_stations(domain)
+        unknown = [s for s in scenario.stations if s not in known.index]
+        if unknown:
+            raise InputError(f"stations: unknown gauge(s) {unknown}; known: {sorted(known.index)}")
+        tables.append(known.loc[list(scenario.stations), ["lon", "lat", "i", "j"]])
+    elif scenario.stations:
         if scenario.domain["name"] != "gironde":
             raise InputError(f"stations: domain {scenario.domain['name']!r} has no named gauges")
         from twinbench.domains.stations import gironde_station_positions
@@ -379,7 +413,7 @@ def run(
         variable = tracer_inputs.OUTPUT_NAMES[name]
         out[f"station_{variable}"] = (("station", "time"), values.T.astype(h.dtype),
                                       cf.attrs(variable))  # fmt: skip
-    for key in ("source", "references", "license", "acknowledgement"):
+    for key in ("source", "references", "license", "acknowledgement", "attribution"):
         if key in domain.attrs:
             out.attrs[f"domain_{key}"] = domain.attrs[key]
     out.attrs["title"] = f"twinbench scenario {scenario.name!r}"

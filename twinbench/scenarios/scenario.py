@@ -17,15 +17,17 @@ from twinbench.scenarios.whatif import WhatIf, parse_what_ifs
 KEYS = {
     "name": "a short name for the run",
     "description": "free text",
-    "domain": "{name: gironde | tidal_basin, resolution: coarse | default | fine | metres, "
-    "depths: {...}, deepen: {zone: m}}",
+    "domain": "{name: gironde | tidal_basin | biscay | bbox, resolution: coarse | default | fine "
+    "| metres, depths: {...}, deepen: {zone: m}; bbox: [west, south, east, north] and "
+    "source: emodnet | etopo for name: bbox}",
     "start": "UTC date and time of the initial state",
     "duration": "run length: seconds or '15D', '36h'",
     "output_every": "output interval of fields and station series (default 1h)",
     "fields": "write the (time, y, x) fields too (default true; false: stations only)",
     "dtype": "float32 or float64",
     "physics": "as twinbench.simulate's physics (friction may use zones)",
-    "tide": "{side: west, constituents: {M2: [amplitude_m, phase_deg], ...}, mean: m}",
+    "tide": "{side: west (or several: 'west north'; default the domain's open sides), "
+    "constituents: {M2: [amplitude_m, phase_deg], ...}, mean: m}",
     "rivers": "{garonne: m3/s, dordogne: m3/s} (a number or {time: [...], discharge: [...]})",
     "stations": "names of the domain's gauges to record",
     "tracers": "salinity / sediment as twinbench.simulate's tracers (river values by name)",
@@ -33,7 +35,7 @@ KEYS = {
     "what_if": "a list of changes applied in order: [{type: river_change | flood_hydrograph | "
     "sea_level_rise | dredging | bridge | vegetation | storm, ...}] (docs/whatif.md)",
 }
-DOMAIN_KEYS = {"name", "resolution", "depths", "deepen"}
+DOMAIN_KEYS = {"name", "resolution", "depths", "deepen", "bbox", "source"}
 TIDE_KEYS = {"side", "constituents", "mean", "nodal"}
 SHIPPED = Path(__file__).parent
 

@@ -32,6 +32,7 @@ from typing import Any
 from twinbench.io.inputs import InputError
 from twinbench.scenarios.rivers import FloodHydrograph, RiverChange
 from twinbench.scenarios.sea import AR6_GMSL_MEDIANS, SeaLevelRise, Storm
+from twinbench.scenarios.weather import Weather, WindScale
 from twinbench.scenarios.whatif_core import RunSetup, WhatIf, known_kinds
 from twinbench.scenarios.works import Bridge, Dredging, Vegetation
 
@@ -65,7 +66,9 @@ __all__ = [
     "SeaLevelRise",
     "Storm",
     "Vegetation",
+    "Weather",
     "WhatIf",
+    "WindScale",
     "apply_all",
     "known_kinds",
     "parse_what_ifs",
