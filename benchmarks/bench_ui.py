@@ -1,12 +1,18 @@
 """Slider update time of the what-if scenario builder: run + redraw, coarse Gironde, warm.
 
 A :class:`twinbench.ui.ScenarioBuilder` runs its baseline and one what-if (compiling once),
-then each of ``--repeat`` updates moves the sliders to new values and times
+then each of ``--repeat`` updates moves every slider to new values and times
 
 * run: building the inputs of the new what-ifs (domain, boundaries, forcing) and the compiled
   adaptive run of ``--duration`` with outputs every ``--every``;
-* redraw: the holoviews views (map with time player, difference map, gauge series) rendered to
-  bokeh models (``hv.render``, what the notebook's display does before sending JSON).
+* redraw, two ways on the same run, side by side:
+
+  - old: the holoviews views (map with time player, difference map, gauge series) built anew
+    and rendered to bokeh models (``hv.render``), plus the JSON of the new document a
+    notebook display sends;
+  - new (what the widget does): :meth:`ScenarioBuilder.redraw` gives the figures drawn once
+    (:class:`twinbench.ui.LiveViews`) the new arrays, plus the patch a notebook push sends
+    (``panel.io.model.diff`` of the held document changes).
 
 Also times the sensitivity map (``--sensitivity``): one ``jax.value_and_grad`` through the
 fixed-step run, after a spin-up. Usage::
@@ -18,6 +24,7 @@ fixed-step run, after a spin-up. Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import time
@@ -32,6 +39,8 @@ def main() -> None:
     args = parser.parse_args()
 
     import holoviews as hv
+    from bokeh.document import Document
+    from panel.io.model import add_to_doc, diff
 
     from twinbench.ui import ScenarioBuilder, sensitivity
 
@@ -40,27 +49,50 @@ def main() -> None:
     builder.baseline()
     builder.set(kelp_density=100.0)
     builder.run()
+    live = builder.redraw()  # the first drawing, as the widget's first Run shows it
+    document = Document()
+    document.hold("combine")  # as a notebook display: changes wait for the push
+    add_to_doc(live.pane.get_root(document), document)
+    diff(document)
     first = time.perf_counter() - clock
-    runs, draws = [], []
+    runs, old_draws, new_draws, old_bytes, new_bytes = [], [], [], [], []
     for k in range(args.repeat):
         builder.set(garonne_factor=0.5 + 0.2 * k, sea_level_rise=0.1 * k, dredge_depth=10.0 + k,
                     kelp_density=50.0 * (k + 1), wind_speed=5.0 * k)  # fmt: skip
         start = time.perf_counter()
         builder.run()
-        ran = time.perf_counter()
+        runs.append(time.perf_counter() - start)
+
+        start = time.perf_counter()
         shown = builder.views("eta")
-        hv.render(hv.Layout([shown["map"], shown["difference"], shown["gauges"]]), backend="bokeh")
-        runs.append(ran - start)
-        draws.append(time.perf_counter() - ran)
+        model = hv.render(
+            hv.Layout([shown["map"], shown["difference"], shown["gauges"]]), backend="bokeh"
+        )
+        fresh = Document()
+        fresh.add_root(model)
+        old_bytes.append(len(json.dumps(fresh.to_json(deferred=False))))
+        old_draws.append(time.perf_counter() - start)
+
+        start = time.perf_counter()
+        builder.redraw()
+        patch = diff(document)
+        new_draws.append(time.perf_counter() - start)
+        new_bytes.append(len(patch.content_json) + sum(len(b.to_bytes()) for b in patch.buffers))
+    assert builder.live is live, "the redraw built new figures"
     load = os.getloadavg()[0]
     steps = builder.result.attrs.get("time_steps", "?")
     print(f"coarse Gironde, {args.duration} run, outputs every {args.every}, load {load:.1f}, "
           f"{os.cpu_count()} CPUs; steps per run {steps}")  # fmt: skip
-    print(f"first (baseline + what-if, compiling): {first:.1f} s")
-    print(f"update run:    median {statistics.median(runs):.2f} s  (min {min(runs):.2f})")
-    print(f"update redraw: median {statistics.median(draws):.2f} s  (min {min(draws):.2f})")
-    total = [r + d for r, d in zip(runs, draws, strict=True)]
-    print(f"update total:  median {statistics.median(total):.2f} s  (min {min(total):.2f})")
+    print(f"first (baseline + what-if + first drawing, compiling): {first:.1f} s")
+    med = statistics.median
+    print(f"update run:          median {med(runs):.2f} s  (min {min(runs):.2f})")
+    print(f"redraw old (rebuild): median {med(old_draws):.3f} s  (min {min(old_draws):.3f}), "
+          f"{med(old_bytes) / 1e3:.0f} kB to the browser")  # fmt: skip
+    print(f"redraw new (in place): median {med(new_draws):.3f} s  (min {min(new_draws):.3f}), "
+          f"{med(new_bytes) / 1e3:.0f} kB to the browser")  # fmt: skip
+    for name, draws in (("old", old_draws), ("new", new_draws)):
+        total = [r + d for r, d in zip(runs, draws, strict=True)]
+        print(f"update total, {name}:  median {med(total):.2f} s  (min {min(total):.2f})")
     if args.sensitivity:
         start = time.perf_counter()
         sensitivity(builder.engine, station="Bordeaux", duration=3600.0, samples=6,

@@ -22,6 +22,33 @@ def basin() -> xr.Dataset:
     return grid_dataset(x, y, depth, eta=eta)
 
 
+def pytest_configure(config):
+    """One JAX compilation cache for the whole session, shared with the processes it spawns.
+
+    Tests that rebuild an identical program (``core.run`` outside ``jit`` traces its scan
+    again at every call; a spawned run or dask worker compiles the parent's program) load it
+    instead of compiling it again. The cache holds no numerics: a program either matches
+    exactly or compiles. An existing ``JAX_COMPILATION_CACHE_DIR`` is kept (pytest-xdist
+    workers inherit the controller's); otherwise a fresh directory lives for the session.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    import jax
+
+    if not os.environ.get("JAX_COMPILATION_CACHE_DIR"):
+        path = tempfile.mkdtemp(prefix="twinbench-jax-cache-")
+        os.environ["JAX_COMPILATION_CACHE_DIR"] = path
+        config.add_cleanup(lambda: shutil.rmtree(path, ignore_errors=True))
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0.2")
+    jax.config.update("jax_compilation_cache_dir", os.environ["JAX_COMPILATION_CACHE_DIR"])
+    jax.config.update(
+        "jax_persistent_cache_min_compile_time_secs",
+        float(os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"]),
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``network`` reach real services: they run only when TWINBENCH_NETWORK=1."""
     import os

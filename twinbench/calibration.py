@@ -192,7 +192,7 @@ def harmonics(p: Problem, theta: Parameters, state: core.State):
 def loss(p: Problem, theta: Parameters, state: core.State, m4_weight: float = 0.5):
     m2, m4, final = harmonics(p, theta, state)
     obs2 = jnp.asarray(p.observed_m2)
-    obs4 = jnp.asarray(p.observed_m4)
+    obs4 = jnp.asarray(p.observed_m4) * p.m2_factor**2  # M4's nodal factor is f(M2)², as |m4|'s
     misfit = jnp.sum(jnp.abs(m2 - obs2) ** 2 / jnp.abs(obs2) ** 2)
     misfit = misfit + m4_weight * jnp.sum((jnp.abs(m4) - obs4) ** 2 / obs4**2)
     return misfit, (m2, m4, final)

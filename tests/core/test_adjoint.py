@@ -19,6 +19,9 @@ from twinbench import core
 from twinbench.core import adjoint
 from twinbench.core.boundaries import _inflow_depth
 
+# Each check runs the engine inside one jitted function: op by op, one step and its adjoint
+# compile several hundred small programs per grid shape, which took most of this file's time.
+
 
 def make_case(nx, ny, friction, sides, forcing=True, dx=50.0):
     x, y = (np.arange(nx) + 0.5) * dx, (np.arange(ny) + 0.5) * dx
@@ -134,14 +137,15 @@ def test_step_adjoint_equals_autodiff(name):
         @jax.jit
         def both(state, params, dt, ct):
             _, vjp = jax.vjp(lambda s, p, d: core.step(s, p, grid, d), state, params, dt)
-            return vjp(ct), adjoint.step_backward(state, params, grid, dt, ct)
+            out, wrapped = jax.vjp(lambda s, p, d: adjoint.step(s, p, grid, d), state, params, dt)
+            mine = adjoint.step_backward(state, params, grid, dt, ct)
+            return vjp(ct), mine, wrapped(ct), out.h, core.step(state, params, grid, dt).h
 
-        ref, mine = both(state, params, dt, ct)
+        ref, mine, custom, out_h, plain_h = both(state, params, dt, ct)
         assert_trees_close(mine, ref)
         # The custom_vjp-wrapped step gives the same cotangents, and the same values.
-        out, vjp = jax.vjp(lambda s, p, d: adjoint.step(s, p, grid, d), state, params, dt)
-        np.testing.assert_allclose(out.h, core.step(state, params, grid, dt).h, rtol=1e-14)
-        assert_trees_close(vjp(ct), ref)
+        np.testing.assert_allclose(out_h, plain_h, rtol=1e-14)
+        assert_trees_close(custom, ref)
 
 
 def test_dry_and_bidirectional_flow_are_exercised():
@@ -238,8 +242,13 @@ def test_hll_backward_equals_autodiff_at_ties_and_dry_faces():
         right = core.FaceState(a(h_r), a(h_r + bed_r), a(u_r), a(rng.randn(n)))
         g, dry = a(9.81), a(1e-6)
         cts = tuple(a(rng.randn(n)) for _ in range(5))
-        _, vjp = jax.vjp(lambda lf, rf, g: hll_flux(lf, rf, g, dry)[:5], left, right, g)
-        assert_trees_close(adjoint._hll_backward(left, right, g, dry, cts), vjp(cts), rtol=1e-13)
+
+        @jax.jit
+        def both(left, right, g, dry, cts):
+            _, vjp = jax.vjp(lambda lf, rf, g: hll_flux(lf, rf, g, dry)[:5], left, right, g)
+            return adjoint._hll_backward(left, right, g, dry, cts), vjp(cts)
+
+        assert_trees_close(*both(left, right, g, dry, cts), rtol=1e-13)
 
 
 def test_step_adjoint_with_porosity_equals_autodiff():

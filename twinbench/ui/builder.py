@@ -1,8 +1,13 @@
 """The what-if scenario builder: ipywidgets sliders generated from
-:data:`~twinbench.ui.engine.BOUNDS`, a Run button and a progress bar, and holoviews views of
-the baseline, the what-if and their
-difference. Moving a slider and pressing Run (or calling :meth:`ScenarioBuilder.run`) re-runs
-the same compiled program with new values."""
+:data:`~twinbench.ui.engine.BOUNDS`, a Run button and a progress bar, and views of the
+baseline, the what-if and their difference. Moving a slider and pressing Run (or calling
+:meth:`ScenarioBuilder.run`) re-runs the same compiled program with new values; the widget's
+maps are drawn once and then updated in place (:mod:`twinbench.ui.live`).
+
+Every widget carries a stable CSS class for browser tests: ``tb-slider-<name>`` (each what-if
+slider), ``tb-choice-<name>`` (channel, vegetation area, tide), ``tb-variable``, ``tb-run``,
+``tb-progress``, ``tb-status``, ``tb-hours`` (the output time shown) and ``tb-map`` (the
+output holding the maps)."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import xarray as xr
 
 from twinbench.io.inputs import InputError
 from twinbench.ui.engine import BOUNDS, CHANNELS, TIDES, VEGETATION_AREAS, Settings, WhatIfEngine
+from twinbench.ui.live import LiveViews, frames
 
 STEPS = {
     "garonne_factor": 0.05,
@@ -68,6 +74,9 @@ class ScenarioBuilder:
         self.base_run: xr.Dataset | None = None
         self.result: xr.Dataset | None = None
         self.timings: dict[str, float] = {}
+        self.live: LiveViews | None = None
+        self.runs = 0
+        self._baselines: dict[str, xr.Dataset] = {}
         self._widget = None
 
     # -- the programmatic side ------------------------------------------------------------
@@ -80,8 +89,12 @@ class ScenarioBuilder:
         return self.settings
 
     def baseline(self) -> xr.Dataset:
-        """Run the default settings (the baseline the differences are taken against)."""
-        self.base_run = self.engine.run(Settings(tide=self.settings.tide))
+        """Run the default settings (the baseline the differences are taken against); kept
+        per tide, so going back to a tide does not run its baseline again."""
+        tide = self.settings.tide
+        if tide not in self._baselines:
+            self._baselines[tide] = self.engine.run(Settings(tide=tide))
+        self.base_run = self._baselines[tide]
         return self.base_run
 
     def run(self) -> xr.Dataset:
@@ -93,17 +106,42 @@ class ScenarioBuilder:
         if self.base_run is None or self._tide(self.base_run) != self.settings.tide:
             self.baseline()
         self.result = self.engine.run(self.settings, progress=self._progress)
+        self.runs += 1
         self.timings = {"run": time.perf_counter() - clock}
         return self.result
 
-    def _run_and_redraw(self) -> None:
-        self.run()
+    def redraw(self) -> LiveViews:
+        """Show the last run in the widget's maps: the first call draws them, later ones give
+        the same figures the new arrays (:meth:`LiveViews.update`). Returns the live views."""
+        if self.result is None:
+            raise InputError("nothing to show yet: call run() first")
         clock = time.perf_counter()
-        self._redraw()
+        variable = self.variable.value if self._widget is not None else "eta"
+        shown = frames(self.base_run, self.result, variable)
+        if self.live is not None and self.live.accepts(shown):
+            self.live.update(shown)
+        else:
+            self.live = LiveViews(shown, index=self._hour_index())
+            if self._widget is not None:
+                self._show_live()
         self.timings["redraw"] = time.perf_counter() - clock
+        return self.live
+
+    def _run_and_redraw(self) -> None:
+        try:
+            self.run()
+            self.redraw()
+        except InputError as err:
+            self.status.value = f"<b>{err}</b>"
+            return
+        self.status.value = (
+            f"run {self.runs}: ran in {self.timings['run']:.2f} s, "
+            f"redrawn in {self.timings['redraw']:.2f} s"
+        )
 
     def views(self, variable: str = "eta") -> dict[str, Any]:
-        """The holoviews objects of the last run: ``map``, ``difference``, ``gauges``."""
+        """The holoviews objects of the last run: ``map``, ``difference``, ``gauges`` (new
+        objects each call, for notebooks and reports; the widget redraws in place instead)."""
         from twinbench.ui import views
 
         if self.result is None:
@@ -144,24 +182,54 @@ class ScenarioBuilder:
                 continuous_update=False,
                 style={"description_width": "120px"},
             )
+            self.controls[name].add_class(f"tb-slider-{name}")
         for name, choices in CHOICES.items():
             self.controls[name] = w.Dropdown(
                 options=list(choices),
                 value=getattr(self.settings, name),
                 description=name.replace("_", " "),
             )
+            self.controls[name].add_class(f"tb-choice-{name}")
         for name, control in self.controls.items():
             control.observe(lambda change, n=name: self._moved(n, change["new"]), names="value")
         self.variable = w.Dropdown(options=["eta", "speed"], value="eta", description="map")
+        self.variable.add_class("tb-variable")
         self.button = w.Button(description="Run", button_style="primary")
+        self.button.add_class("tb-run")
         self.button.on_click(lambda _: self._run_and_redraw())
         self.progress = w.FloatProgress(value=0.0, min=0.0, max=1.0, description="progress")
+        self.progress.add_class("tb-progress")
         self.status = w.HTML()
+        self.status.add_class("tb-status")
+        hours = self.engine.times / 3600.0
+        self.hours = w.SelectionSlider(
+            options=[(f"{h:g} h", k) for k, h in enumerate(hours)],
+            value=len(hours) - 1,
+            description="time",
+            continuous_update=False,
+        )
+        self.hours.add_class("tb-hours")
+        self.hours.observe(lambda change: self._hour_moved(change["new"]), names="value")
         self.output = w.Output()
+        self.output.add_class("tb-map")
         controls = w.VBox(
             [*self.controls.values(), self.variable, self.button, self.progress, self.status]
         )
-        return w.HBox([controls, self.output])
+        return w.HBox([controls, w.VBox([self.output, self.hours])])
+
+    def _hour_index(self) -> int:
+        return self.hours.value if self._widget is not None else -1
+
+    def _hour_moved(self, index: int) -> None:
+        if self.live is not None:
+            self.live.show(index)
+
+    def _show_live(self) -> None:
+        from IPython.display import display
+
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(self.live.pane)
 
     def _moved(self, name: str, value: Any) -> None:
         try:
@@ -172,16 +240,6 @@ class ScenarioBuilder:
     def _progress(self, fraction: float) -> None:
         if self._widget is not None:
             self.progress.value = fraction
-
-    def _redraw(self) -> None:
-        import holoviews as hv
-        from IPython.display import display
-
-        shown = self.views(self.variable.value)
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(hv.Layout([shown["map"], shown["difference"], shown["gauges"]]).cols(2))
-        self.status.value = f"ran in {self.timings.get('run', 0):.2f} s" if self.timings else ""
 
 
 __all__ = ["ScenarioBuilder"]

@@ -79,7 +79,8 @@ def _image(values: np.ndarray, ds: xr.Dataset, name: str, label: str):
     return hv.Image((x, y, values), kdims=["x_km", "y_km"], vdims=[name], label=label)
 
 
-def _hours(ds: xr.Dataset) -> np.ndarray:
+def hours_since_start(ds: xr.Dataset) -> np.ndarray:
+    """The output times of a run in hours since its first (rounded to 3 decimals)."""
     t = ds["time"].values
     return np.round((t - t[0]) / np.timedelta64(1, "s") / 3600.0, 3)
 
@@ -106,7 +107,7 @@ def field_map(ds: xr.Dataset, variable: str = "eta", cmap: str = "viridis"):
             variable,
             f"{variable} ({ds[variable].attrs.get('units', '')})",
         )
-        for k, hour in enumerate(_hours(ds))
+        for k, hour in enumerate(hours_since_start(ds))
     }
     images = _player(frames).opts(
         hv.opts.Image(
@@ -128,7 +129,7 @@ def difference_map(baseline: xr.Dataset, scenario: xr.Dataset, variable: str = "
     change = (scenario[variable] - baseline[variable]).where(wet)
     frames = {
         hour: _image(change.isel(time=k).values, baseline, f"d_{variable}", f"change of {variable}")
-        for k, hour in enumerate(_hours(baseline))
+        for k, hour in enumerate(hours_since_start(baseline))
     }
     images = _player(frames).opts(
         hv.opts.Image(
@@ -150,7 +151,7 @@ def gauge_series(*runs: xr.Dataset, labels: tuple[str, ...] = ()):
     labels = labels or tuple(f"run {k}" for k in range(len(runs)))
     curves = {}
     for label, ds in zip(labels, runs, strict=True):
-        hours = _hours(ds)
+        hours = hours_since_start(ds)
         for name in ds["station"].values:
             values = ds["station_eta"].sel(station=name).values
             curves[(str(name), label)] = hv.Curve((hours, values), "hours", "eta_m")
@@ -183,5 +184,6 @@ __all__ = [
     "difference_map",
     "field_map",
     "gauge_series",
+    "hours_since_start",
     "sensitivity_map",
 ]
