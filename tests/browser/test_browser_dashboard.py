@@ -60,6 +60,11 @@ def test_launch_watch_open_download_and_restart(dashboard, page, tmp_path, artef
         assert np.isfinite(result["eta"].values).any()
         assert "Pauillac" in result["station_name"].values.astype(str)
 
+    # The skill against the tide gauges, on demand: a one-hour run is too short for a table, so
+    # the section must say why, naming the gauges (a longer run shows the table: unit-tested).
+    page.locator(".tb-skill button").click()
+    expect(page.locator(".tb-skill-report")).to_contain_text("Pauillac", timeout=60_000)
+
     # History lives in the run index: a new server on the same root lists the run.
     server.stop()
     again = dashboard(root)

@@ -143,3 +143,35 @@ def test_server_binds_loopback_unless_told_and_checks_inputs():
     with pytest.raises(InputError, match="workers must be ≥ 1, got 0"):
         Launcher("/tmp", workers=0)
     assert checkpoint_every(3600, 3600) == 1 and checkpoint_every(30 * 86400, 3600) == 24
+
+
+def test_skill_tab_scores_a_run_against_the_tide_gauges(tmp_path):
+    from twinbench import tides
+    from twinbench.domains.stations import TICON4_FILES
+
+    times = np.arange(
+        np.datetime64("2024-03-10T00:00"),
+        np.datetime64("2024-03-12T00:00"),
+        np.timedelta64(15, "m"),
+    ).astype("datetime64[ns]")
+    names = ["Royan", "Pauillac"]
+    series = []
+    for name in names:
+        constants = tides.ticon(TICON4_FILES[name])
+        series.append(tides.predict(constants, times, latitude=constants.attrs["latitude"]).values)
+    model = np.stack(series)
+    model[1] += 0.10  # Pauillac 10 cm high: a bias the table must show
+    run = xr.Dataset(
+        {"station_eta": (("station", "time"), model)},
+        coords={"time": times, "station_name": ("station", names)},
+    )
+    found = history.skill(run, tmp_path / "report")
+    table = found.table
+    assert table.loc["Royan", "rmse"] < 1e-6
+    assert abs(table.loc["Pauillac", "bias"] - 0.10) < 1e-6
+    assert (tmp_path / "report" / "report.md").exists()
+
+    with pytest.raises(InputError, match=r"TICON-4|no dates|observations"):
+        history.skill(run.assign_coords(station_name=("station", ["nowhere", "else"])), tmp_path)
+    with pytest.raises(InputError, match="no dates"):
+        history.skill(run.assign_coords(time=np.arange(times.size) * 900.0), tmp_path)

@@ -258,7 +258,33 @@ class Dashboard:
             plot = history.preview(history.open_output(self.root, run_id))
         except InputError as err:
             return [downloads, pn.pane.Markdown(str(err))]
-        return [downloads, pn.pane.HoloViews(plot, backend="bokeh", css_classes=["tb-preview"])]
+        return [
+            downloads,
+            pn.pane.HoloViews(plot, backend="bokeh", css_classes=["tb-preview"]),
+            self._skill_section(run_id),
+        ]
+
+    def _skill_section(self, run_id: str) -> Any:
+        """A button that compares the run with the TICON-4 tide at its gauges (report table,
+        scatter and harmonic figures), computed on demand."""
+        pn = _panel()
+        button = pn.widgets.Button(
+            name="Skill against the tide gauges (TICON-4)", css_classes=["tb-skill"]
+        )
+        shown = pn.Column(css_classes=["tb-skill-report"])
+
+        def compute(_: Any) -> None:
+            try:
+                ds = history.open_output(self.root, run_id)
+                found = history.skill(ds, self.exports / f"{run_id}-report")
+            except InputError as err:
+                shown.objects = [pn.pane.Markdown(f"**No skill report:** {err}")]
+                return
+            figures = [pn.pane.PNG(str(f), width=420) for f in found.files if f.suffix == ".png"]
+            shown.objects = [pn.pane.HTML(found._repr_html_()), pn.Row(*figures[-2:])]
+
+        button.on_click(compute)
+        return pn.Column(button, shown)
 
 
 __all__ = ["REFRESH_MS", "Dashboard"]

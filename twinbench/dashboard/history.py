@@ -1,6 +1,6 @@
 """The dashboard's view of stored runs, all from the run index and the run folders (so it
-survives a server restart): the table rows, a run's configuration and log, its downloads and a
-preview of its results.
+survives a server restart): the table rows, a run's configuration and log, its downloads, a
+preview of its results and its skill against the tide gauges.
 
 Examples
 --------
@@ -176,6 +176,26 @@ def preview(ds: xr.Dataset) -> Any:
     return hv.Layout(parts).cols(2)
 
 
+def skill(ds: xr.Dataset, folder: str | Path) -> Any:
+    """The model–observation report of a run against the TICON-4 tide at its gauges
+    (:func:`twinbench.analysis.report`), written to ``folder``.
+
+    The spin-up left out is a quarter of the run, at most one day (the model starts at rest).
+    Raises :class:`InputError` with the reason when the run has no TICON-4 gauge or no dates.
+    """
+    import numpy as np
+
+    from twinbench.analysis import report
+
+    if "time" not in ds.coords or not np.issubdtype(ds["time"].dtype, np.datetime64):
+        raise InputError("the run has no dates on 'time': no tide to compare with")
+    span = (ds["time"].values[-1] - ds["time"].values[0]) / np.timedelta64(1, "s")
+    result = report(ds, ticon=True, out=folder, spin_up=min(86_400.0, span / 4.0))
+    if result.table.empty:
+        raise InputError("none of the run's stations is a TICON-4 tide gauge: nothing to compare")
+    return result
+
+
 __all__ = [
     "TABLE_COLUMNS",
     "configuration",
@@ -185,5 +205,6 @@ __all__ = [
     "open_output",
     "preview",
     "run_folder",
+    "skill",
     "table_rows",
 ]
