@@ -59,3 +59,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "network" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """The conftest files hold fixtures, not doctests: under ``--doctest-modules`` each would be
+    imported again as a module named ``conftest``, and two of them clash in prepend mode."""
+    if collection_path.name == "conftest.py":
+        return True
+    return None
