@@ -59,8 +59,9 @@ class Report:
     files: tuple[Path, ...] = ()
     notes: tuple[str, ...] = ()
 
-    def to_markdown(self) -> str:
-        """The report as Markdown (tables, notes and the figures written)."""
+    def to_markdown(self, figures: bool = True) -> str:
+        """The report as Markdown: tables, notes and (``figures``) links to the PNGs written,
+        relative to the report's folder (right for ``report.md``, which sits beside them)."""
         parts = ["# Model against observations", "", "## Series skill", "",
                  _markdown(self.table.round(4))]  # fmt: skip
         if not self.harmonics.empty:
@@ -70,12 +71,13 @@ class Report:
         if self.notes:
             parts += ["", "## Notes", ""] + [f"- {note}" for note in self.notes]
         pngs = [p for p in self.files if p.suffix == ".png"]
-        if pngs:
+        if pngs and figures:
             parts += ["", "## Figures", ""] + [f"![{p.stem}]({p.name})" for p in pngs]
         return "\n".join(parts) + "\n"
 
     def _repr_markdown_(self) -> str:
-        return self.to_markdown()
+        # Without the figure links: a notebook's (or a docs page's) folder is not the report's.
+        return self.to_markdown(figures=False)
 
     def _repr_html_(self) -> str:
         html = "<h4>Model against observations</h4>" + self.table.round(4).to_html()
