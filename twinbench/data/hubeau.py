@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from twinbench.data import _cf
 from twinbench.data.fetch import DataError, get_json
 from twinbench.io.inputs import InputError
 
@@ -70,15 +71,8 @@ def _station(code: Any) -> str:
 
 
 def _day(value: Any, what: str) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{what} must be a date such as '2024-03-01', got {value!r}") from None
-    if stamp is pd.NaT:
-        raise InputError(f"{what} must be a date such as '2024-03-01', got {value!r}")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return stamp.normalize()
+    """The UTC day of a date or time (:func:`twinbench.data._cf.timestamp`, at midnight)."""
+    return _cf.timestamp(value, what).normalize()
 
 
 def fetch_pages(

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from twinbench.data import _cf
 from twinbench.data.fetch import DataError, get_json
 from twinbench.io.inputs import InputError
 
@@ -236,14 +237,7 @@ def forecast(
     if start is None:
         params["forecast_days"] = n_days
     else:
-        try:
-            first = pd.Timestamp(start)
-        except (TypeError, ValueError):
-            raise InputError(f"start must be a date, got {start!r}") from None
-        if first is pd.NaT:
-            raise InputError(f"start must be a date, got {start!r}")
-        if first.tzinfo is not None:
-            first = first.tz_convert("UTC").tz_localize(None)
+        first = _cf.timestamp(start, "start")
         params["start_date"] = f"{first:%Y-%m-%d}"
         params["end_date"] = f"{first + pd.Timedelta(days=n_days):%Y-%m-%d}"
     answer = get_json(base_url, service=SERVICE, params=params, max_age=max_age)
