@@ -16,7 +16,7 @@ from twinbench.ui.views import ATTRIBUTION
 
 @pytest.fixture(scope="module")
 def builder():
-    built = ScenarioBuilder(duration="20min", output_every="10min")
+    built = ScenarioBuilder(duration="20min", output_every="10min", spin_up=0)
     built.baseline()
     return built
 
@@ -99,3 +99,57 @@ def test_widget_has_the_sliders_and_runs_from_them(builder):
     assert float(builder.result["station_eta"].sel(station="Port-Bloc")[0]) == pytest.approx(
         0.5, abs=1e-3
     )
+
+
+def test_coastline_is_the_shore_without_the_cut_box_of_the_land_polygons():
+    """The shipped Histolitt land polygons are cut at a lon/lat box; those straight cut edges
+    (100–200 km long, e.g. a north–south line east of Bordeaux) are not drawn, the shore is."""
+    from twinbench.ui.views import coastline_km
+
+    lines = coastline_km()
+    longest = max(float(np.hypot(*np.diff(line, axis=0).T).max()) for line in lines)
+    assert longest < 10.0  # km: the simplified shore's segments; the cut edges were 104–211 km
+    points = np.concatenate(lines)
+    # The shore still spans the domain: Pointe de Grave (x ≈ 370 km) to Bordeaux (y ≈ 6425).
+    assert points[:, 0].min() < 370.0 and points[:, 1].min() < 6425.0
+    assert sum(len(line) for line in lines) > 5000
+
+
+def test_hot_start_continues_the_spun_up_baseline_and_applies_the_what_ifs_at_the_window(caplog):
+    """With a spin-up the window starts at the tide's date from the baseline's state after the
+    spin-up: the baseline equals one uninterrupted run through spin-up and window; a sea-level
+    rise raises every gauge by its offset at the window's start; a dredged channel keeps its
+    water level and gets a deeper column; moving sliders compiles nothing."""
+    from twinbench.ui import WhatIfEngine
+    from twinbench.ui.engine import TIDES
+
+    engine = WhatIfEngine(duration="30min", output_every="10min", spin_up="2h")
+    base = engine.run(Settings())
+    assert base["time"].values[0] == np.datetime64(TIDES["spring"])
+    whole = scenarios.run(engine.scenario(Settings()).replace(output_every=600.0))
+    np.testing.assert_allclose(
+        base["station_eta"].values, whole["station_eta"].values[:, -4:], atol=2e-4
+    )
+    assert float(np.ptp(base["station_eta"].values[0])) > 0.05  # the tide moves: not at rest
+
+    caplog.set_level(logging.WARNING)
+    with jax.log_compiles():  # new slider values reuse the compiled program
+        raised = engine.run(Settings(sea_level_rise=0.3))
+        dredged = engine.run(Settings(dredge_depth=20.0, channel="Pauillac reach"))
+    assert [r.getMessage() for r in caplog.records if "Compiling" in r.getMessage()] == []
+    rise = raised["station_eta"].isel(time=0) - base["station_eta"].isel(time=0)
+    np.testing.assert_allclose(rise.values, 0.3, atol=1e-4)
+
+    inside = (dredged["depth"] > base["depth"] + 1.0) & (base["h"].isel(time=0) > 0.1)
+    assert int(inside.sum()) > 3  # the dredged reach
+    deeper = (dredged["h"] - base["h"]).isel(time=0).where(inside)
+    level = (dredged["eta"] - base["eta"]).isel(time=0).where(inside)
+    assert float(deeper.max()) > 1.0
+    assert float(abs(level).max()) < 1e-4
+
+
+def test_bad_spin_up_is_refused():
+    from twinbench.ui import WhatIfEngine
+
+    with pytest.raises(InputError, match="spin_up"):
+        WhatIfEngine(duration="30min", output_every="10min", spin_up=-3600.0)

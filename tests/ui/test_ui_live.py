@@ -19,7 +19,7 @@ from twinbench.ui.views import ATTRIBUTION
 
 @pytest.fixture(scope="module")
 def builder():
-    built = ScenarioBuilder(duration="20min", output_every="10min")
+    built = ScenarioBuilder(duration="20min", output_every="10min", spin_up=0)
     built.widget  # noqa: B018 - builds the sliders, the Run button and the map output
     built.button.click()
     return built

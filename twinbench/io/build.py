@@ -75,6 +75,23 @@ def boundary(spec: dict, side: str, dtype) -> core.Boundary:
     return core.Discharge(times, values, None if depth is None else jnp.asarray(depth, dtype))
 
 
+def interp_rows(x: np.ndarray, xp: np.ndarray, fp: np.ndarray) -> np.ndarray:
+    """``np.interp`` of every column of ``fp`` (first axis along increasing ``xp``) at ``x``,
+    in one pass: values held constant beyond the ends, as ``np.interp``.
+
+    >>> interp_rows(np.array([0.0, 0.5, 2.0]), np.array([0.0, 1.0]), np.array([[0.0], [2.0]]))
+    array([[0.],
+           [1.],
+           [2.]])
+    """
+    x = np.clip(x, xp[0], xp[-1])
+    right = np.clip(np.searchsorted(xp, x, side="right"), 1, xp.size - 1)
+    left = right - 1
+    weight = (x - xp[left]) / (xp[right] - xp[left])
+    weight = weight.reshape(-1, *([1] * (fp.ndim - 1)))
+    return fp[left] * (1.0 - weight) + fp[right] * weight
+
+
 def surface_forcing(tables: dict[str, Table] | None, shape, dtype) -> core.SurfaceForcing | None:
     """Wind → stress (Wu 1982), all tables resampled on the union of their times."""
     if tables is None:
@@ -87,9 +104,7 @@ def surface_forcing(tables: dict[str, Table] | None, shape, dtype) -> core.Surfa
         t = tables[name]
         if t.times.size == 1:
             return np.repeat(t.values, times.size, axis=0)
-        flat = t.values.reshape(t.times.size, -1)
-        out = np.stack([np.interp(times, t.times, col) for col in flat.T], axis=-1)
-        return out.reshape(times.size, *t.values.shape[1:])
+        return interp_rows(times, t.times, t.values)
 
     if "wind_x" in tables or "wind_y" in tables:
         wx, wy = on_common("wind_x", 0.0), on_common("wind_y", 0.0)

@@ -49,6 +49,10 @@ class ScenarioBuilder:
     ----------
     base : the base scenario (``"gironde"``). resolution : ``"coarse"`` (1500 m).
     duration : run length (``"3h"``). output_every : map interval (``"30min"``).
+    spin_up : baseline run before the window (``"1D"``; 0 starts every run from rest): the
+        window starts at the tide's date from the spun-up baseline state, once per tide
+        (:meth:`~twinbench.ui.WhatIfEngine.hot_start`). A 2-day spin-up changes the coarse
+        grid's gauge levels in the window by ≤ 1 mm.
 
     Examples
     --------
@@ -68,8 +72,9 @@ class ScenarioBuilder:
         duration: Any = "3h",
         output_every: Any = "30min",
         dtype: str | None = None,
+        spin_up: Any = "1D",
     ):
-        self.engine = WhatIfEngine(base, resolution, duration, output_every, dtype)
+        self.engine = WhatIfEngine(base, resolution, duration, output_every, dtype, spin_up)
         self.settings = Settings()
         self.base_run: xr.Dataset | None = None
         self.result: xr.Dataset | None = None
@@ -188,11 +193,17 @@ class ScenarioBuilder:
                 options=list(choices),
                 value=getattr(self.settings, name),
                 description=name.replace("_", " "),
+                style={"description_width": "110px"},
             )
             self.controls[name].add_class(f"tb-choice-{name}")
         for name, control in self.controls.items():
             control.observe(lambda change, n=name: self._moved(n, change["new"]), names="value")
-        self.variable = w.Dropdown(options=["eta", "speed"], value="eta", description="map")
+        self.variable = w.Dropdown(
+            options=["eta", "speed"],
+            value="eta",
+            description="map",
+            style={"description_width": "110px"},
+        )
         self.variable.add_class("tb-variable")
         self.button = w.Button(description="Run", button_style="primary")
         self.button.add_class("tb-run")
@@ -212,10 +223,20 @@ class ScenarioBuilder:
         self.hours.observe(lambda change: self._hour_moved(change["new"]), names="value")
         self.output = w.Output()
         self.output.add_class("tb-map")
-        controls = w.VBox(
-            [*self.controls.values(), self.variable, self.button, self.progress, self.status]
+        # Controls above the views (three columns, then the Run row), so that the two maps
+        # side by side get the notebook's whole width (≈ 1000 px in JupyterLab beside its file
+        # browser; beside the controls the difference map was cut off).
+        sliders = [self.controls[name] for name in BOUNDS]
+        half = (len(sliders) + 1) // 2
+        columns = w.HBox(
+            [
+                w.VBox(sliders[:half]),
+                w.VBox(sliders[half:]),
+                w.VBox([self.controls[name] for name in CHOICES] + [self.variable]),
+            ]
         )
-        return w.HBox([controls, w.VBox([self.output, self.hours])])
+        run_row = w.HBox([self.button, self.progress, self.status])
+        return w.VBox([columns, run_row, self.output, self.hours])
 
     def _hour_index(self) -> int:
         return self.hours.value if self._widget is not None else -1

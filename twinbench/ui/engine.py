@@ -175,6 +175,12 @@ class WhatIfEngine:
     resolution : the domain's resolution (``"coarse"`` = 1500 m).
     duration : run length (s or ``"3h"``). output_every : output interval (s or ``"30min"``).
     dtype : ``"float32"`` or ``"float64"``; default the scenario's.
+    spin_up : s (or ``"1D"``) of baseline run before the window (0: every run starts from rest).
+
+    With a spin-up, the window starts at the tide's date (:data:`TIDES`) from a hot start: the
+    baseline is run once per tide for ``spin_up`` seconds before it (cached), and every run of
+    settings starts from that state (:meth:`hot_start`), so the gauges show tides and not
+    the start-up from rest, and a what-if acts from the start of the window.
     """
 
     def __init__(
@@ -184,6 +190,7 @@ class WhatIfEngine:
         duration: Any = "3h",
         output_every: Any = "30min",
         dtype: str | None = None,
+        spin_up: Any = 0.0,
     ):
         scenario = base if isinstance(base, Scenario) else load(base)
         if scenario.domain.get("name") != "gironde":
@@ -194,9 +201,13 @@ class WhatIfEngine:
             raise InputError(
                 f"duration and output_every must be > 0, got {duration!r}, {output_every!r}"
             )
+        self.spin_up = parse_seconds(spin_up, "spin_up")
+        if not (math.isfinite(self.spin_up) and self.spin_up >= 0):
+            raise InputError(f"spin_up must be ≥ 0 s, got {spin_up!r}")
+        self._spun: dict[str, tuple[core.State, Any]] = {}  # tide → (state, bed)
         self.base = scenario.replace(
             domain={**scenario.domain, "resolution": resolution},
-            duration=seconds,
+            duration=self.spin_up + seconds,
             output_every=every,
             dtype=dtype or scenario.dtype,
             what_if=(),
@@ -211,8 +222,47 @@ class WhatIfEngine:
         self.stations = domains.locate_stations(domain, names, list(lon), list(lat))
 
     def scenario(self, settings: Settings) -> Scenario:
-        """The base scenario with the settings' what-ifs and start date."""
-        return self.base.replace(start=TIDES[settings.tide]).with_what_if(*what_ifs(settings))
+        """The base scenario with the settings' what-ifs; it starts ``spin_up`` s before the
+        tide's date (:data:`TIDES`) and lasts ``spin_up`` + the window."""
+        start = np.datetime64(TIDES[settings.tide]) - np.timedelta64(round(self.spin_up), "s")
+        return self.base.replace(start=str(start)).with_what_if(*what_ifs(settings))
+
+    def hot_start(self, settings: Settings, model: Model) -> core.State:
+        """The state at the start of the window for ``settings``' model: the baseline's state
+        after the spin-up (run once per tide) with the settings' changes to the water column.
+
+        Where the baseline is wet the water level is kept and raised by the sea-level rise
+        (a dredged cell gets a deeper column at the same level), discharges kept; cells dry in
+        the baseline stay dry. Call under ``model.precision()``.
+        """
+        base = Settings(tide=settings.tide)
+        if settings.tide not in self._spun:
+            spun_model, _ = self.model(base)
+            # Output times of the window's length, so this reuses the window's compiled program.
+            times = np.linspace(0.0, self.spin_up, len(self.times))
+            states, _, status = core.history(
+                spun_model.state,
+                spun_model.params,
+                spun_model.grid,
+                jnp.asarray(times, spun_model.dtype),
+                10**7,
+            )
+            if int(status) != core.OK:
+                raise InputError(f"the spin-up became unstable (status {int(status)})")
+            last = jax.tree.map(lambda a: a[-1], states)
+            self._spun[settings.tide] = (last, spun_model.params.bed)
+        spun, bed = self._spun[settings.tide]
+        dry = model.params.dry_depth
+        wet = spun.h > dry
+        level = spun.h + bed + settings.sea_level_rise
+        h = jnp.where(wet, jnp.maximum(level - model.params.bed, 0.0), 0.0)
+        keep = wet & (h > dry)
+        return core.State(
+            h.astype(model.dtype),
+            jnp.where(keep, spun.hu, 0.0).astype(model.dtype),
+            jnp.where(keep, spun.hv, 0.0).astype(model.dtype),
+            jnp.asarray(self.spin_up, model.dtype),
+        )
 
     def model(self, settings: Settings, align: bool = True) -> tuple[Model, xr.Dataset]:
         """The engine's Model for settings (params aligned on the reference structure)."""
@@ -240,11 +290,12 @@ class WhatIfEngine:
         if progress:
             progress(0.1)
         with model.precision():
+            state = self.hot_start(settings, model) if self.spin_up > 0 else model.state
             states, steps, status = core.history(
-                model.state,
+                state,
                 model.params,
                 model.grid,
-                jnp.asarray(self.times, model.dtype),
+                jnp.asarray(self.spin_up + self.times, model.dtype),
                 10**7,
             )
             states = jax.tree.map(np.asarray, states)
@@ -257,7 +308,11 @@ class WhatIfEngine:
             {"scenario": scenario.document, "duration": scenario.duration}, default=str
         )
         out = model.to_dataset(
-            self.times, states, config, time.perf_counter() - clock, int(np.sum(np.asarray(steps)))
+            self.spin_up + self.times,
+            states,
+            config,
+            time.perf_counter() - clock,
+            int(np.sum(np.asarray(steps))),
         )
         wet = out["h"] > model.physics["dry_depth"]
         out["speed"] = np.hypot(out["u"], out["v"]).where(wet)
@@ -274,6 +329,7 @@ class WhatIfEngine:
         out = out.assign_coords(station=self.stations.index.to_numpy(str))
         out.attrs["scenario"] = json.dumps(scenario.document, default=str)
         out.attrs["settings"] = json.dumps(dataclasses.asdict(settings))
+        out.attrs["spin_up_s"] = self.spin_up  # baseline run before the window (hot start)
         if progress:
             progress(1.0)
         return out

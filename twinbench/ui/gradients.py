@@ -46,8 +46,11 @@ def window(
     samples: int,
     spin_up: float = 0.0,
     cfl_margin: float = 0.5,
+    settings: Settings | None = None,
 ) -> Window:
-    """The fixed-step window of ``duration`` s for a station, at ``cfl_margin`` × stable dt."""
+    """The fixed-step window of ``duration`` s for a station, at ``cfl_margin`` × stable dt,
+    after ``spin_up`` s of adaptive run from the engine's start for ``settings`` (its hot
+    start, :meth:`WhatIfEngine.hot_start`, when the engine has a spin-up; else rest)."""
     if station not in engine.stations.index:
         raise InputError(f"unknown station {station!r}; stations: {list(engine.stations.index)}")
     if duration <= 0 or samples < 1:
@@ -55,9 +58,13 @@ def window(
     if spin_up < 0:
         raise InputError(f"spin_up must be ≥ 0 s, got {spin_up!r}")
     state = model.state
+    if engine.spin_up > 0:
+        with model.precision():
+            state = engine.hot_start(settings or Settings(), model)
     if spin_up > 0:
         with model.precision():
-            times = jnp.asarray([0.0, spin_up], model.dtype)
+            start = float(state.t)
+            times = jnp.asarray([start, start + spin_up], model.dtype)
             states, _, status = core.history(state, model.params, model.grid, times, 10**7)
             if int(status) != core.OK:
                 raise InputError(f"the spin-up became unstable (status {int(status)})")
@@ -138,7 +145,7 @@ def sensitivity(
     if wrt not in ("depth", "manning"):
         raise InputError(f"wrt must be 'depth' or 'manning', got {wrt!r}")
     model, domain = engine.model(settings or Settings())
-    w = window(engine, model, station, duration, samples, spin_up)
+    w = window(engine, model, station, duration, samples, spin_up, settings=settings)
     value, grads, by_depth = high_water_and_gradient(model, w)
     if wrt == "depth":
         field, units = by_depth.astype(float), "m m-1"
@@ -195,7 +202,7 @@ def inverse_kelp(
     if not math.isfinite(target_change):
         raise InputError(f"target_change must be a finite number (m), got {target_change!r}")
     model, _ = engine.model(settings)
-    w = window(engine, model, station, duration, samples, spin_up)
+    w = window(engine, model, station, duration, samples, spin_up, settings=settings)
     baseline = high_water(model, w)
     unit = engine.model(settings.replace(kelp_density=1.0))[0].params.drag  # per stem m⁻²
     density, history = float(initial), []

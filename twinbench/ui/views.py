@@ -29,23 +29,34 @@ def _hv():
 
 @functools.lru_cache(maxsize=1)
 def coastline_km() -> tuple[np.ndarray, ...]:
-    """The Histolitt land polygons' rings as (n, 2) arrays of Lambert-93 km (no network)."""
+    """The Histolitt coastline as (n, 2) arrays of Lambert-93 km (no network).
+
+    The file holds land polygons cut at a lon/lat box; the cut edges (both ends on the box) are
+    not coastline and are dropped, so each ring becomes one or more open lines.
+    """
     from twinbench.domains.gironde import transformer
 
     text = resources.files("twinbench.domains").joinpath("data", COASTLINE_FILE).read_text()
-    project = transformer()
     rings = []
     for feature in json.loads(text)["features"]:
         geometry = feature["geometry"]
         polygons = geometry["coordinates"]
         if geometry["type"] == "Polygon":
             polygons = [polygons]
-        for polygon in polygons:
-            for ring in polygon:
-                lon, lat = np.asarray(ring, float).T
-                x, y = project.transform(lon, lat)
-                rings.append(np.column_stack([x, y]) / 1000.0)
-    return tuple(rings)
+        rings += [np.asarray(ring, float) for polygon in polygons for ring in polygon]
+    points = np.concatenate(rings)
+    low, high = points.min(axis=0), points.max(axis=0)
+    project = transformer()
+    lines = []
+    for ring in rings:
+        on_box = np.isclose(ring, low, atol=1e-9) | np.isclose(ring, high, atol=1e-9)
+        # A segment is a cut when both its ends lie on the same side of the box.
+        cut = np.any(on_box[:-1] & on_box[1:] & np.isclose(ring[:-1], ring[1:]), axis=1)
+        for piece in np.split(np.arange(len(ring)), np.flatnonzero(cut) + 1):
+            if piece.size >= 2:
+                x, y = project.transform(ring[piece, 0], ring[piece, 1])
+                lines.append(np.column_stack([x, y]) / 1000.0)
+    return tuple(lines)
 
 
 def coastline(bounds: tuple[float, float, float, float] | None = None):
