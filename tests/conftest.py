@@ -25,11 +25,11 @@ def basin() -> xr.Dataset:
 def pytest_configure(config):
     """One JAX compilation cache for the whole session, shared with the processes it spawns.
 
-    Tests that rebuild an identical program (``core.run`` outside ``jit`` traces its scan
-    again at every call; a spawned run or dask worker compiles the parent's program) load it
-    instead of compiling it again. The cache holds no numerics: a program either matches
-    exactly or compiles. An existing ``JAX_COMPILATION_CACHE_DIR`` is kept (pytest-xdist
-    workers inherit the controller's); otherwise a fresh directory lives for the session.
+    Tests that rebuild an identical program (the same model in another test module; a spawned
+    run or dask worker compiles the parent's program) load it instead of compiling it again.
+    The cache holds no numerics: a program either matches exactly or compiles. An existing
+    ``JAX_COMPILATION_CACHE_DIR`` is kept (pytest-xdist workers inherit the controller's);
+    otherwise a fresh directory lives for the session.
     """
     import os
     import shutil

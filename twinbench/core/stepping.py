@@ -191,9 +191,18 @@ def run(
     states, √n_steps by default): slower to compile and to run, kept as a reference.
     ``dt`` must respect the CFL limit: see :func:`stable_dt`.
     """
+    if adjoint not in ("hand", "autodiff"):
+        raise ValueError(f"adjoint must be 'hand' or 'autodiff', got {adjoint!r}")
     dt = jnp.asarray(dt, state.h.dtype)
     if n_steps == 0:
         return state
+    return _run(state, params, grid, dt, n_steps, checkpoints, adjoint, memory_budget)
+
+
+# Compiled once per grid, step count and checkpointing (static); called op by op, the loop was
+# traced and compiled again at every call, since its closure holds the traced inputs.
+@eqx.filter_jit
+def _run(state, params, grid, dt, n_steps, checkpoints, adjoint, memory_budget):
     if adjoint == "hand":
         from twinbench.core import adjoint as hand
 
@@ -204,8 +213,6 @@ def run(
             budget = hand.DEFAULT_MEMORY_BUDGET if memory_budget is None else memory_budget
             segment = hand.segment_length(n_steps, state_bytes, budget)
         return hand.run(state, params, grid, dt, n_steps, segment)
-    if adjoint != "autodiff":
-        raise ValueError(f"adjoint must be 'hand' or 'autodiff', got {adjoint!r}")
     outer = checkpoints or max(1, round(math.sqrt(n_steps)))
     inner, remainder = divmod(n_steps, outer)
 
