@@ -102,3 +102,19 @@ def test_service_errors_and_bad_boxes_are_clear(wcs, cache):
     with pytest.raises(DataError, match="not a readable GeoTIFF"):
         from_bbox(coastal.BOX, coastal.RESOLUTION, source="emodnet", stations=False)
     assert not list(cache.rglob("*.tif"))  # not kept in the cache
+
+
+def test_url_points_from_bbox_at_another_wcs_endpoint(loopback, cache):
+    """No monkeypatching: ``url=`` sends the request to the given endpoint (a mirror)."""
+    loopback.route("/mirror/wcs", (FIXTURES / "emodnet_wcs_coastal.tif").read_bytes())
+    ds = from_bbox(
+        coastal.BOX,
+        coastal.RESOLUTION,
+        source="emodnet",
+        url=loopback.url("/mirror/wcs"),
+        stations=False,
+    )
+    assert [path for path, _ in loopback.requests] == ["/mirror/wcs"]
+    assert (ds["depth"].values > 0).any()
+    with pytest.raises(InputError, match=r"url= .* needs source='emodnet'"):
+        from_bbox(coastal.BOX, coastal.RESOLUTION, source="etopo", url=loopback.url("/wcs"))

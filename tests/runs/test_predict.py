@@ -66,6 +66,28 @@ def test_step_time_fits_latency_plus_cells_over_throughput():
     assert prediction.step_time([], 4000) is None
 
 
+def test_bounding_box_domains_are_told_apart_but_share_their_family():
+    """Two boxes at one resolution are different domains (their depths set their steps), one
+    family for the cost per cell; named domains keep their plain keys."""
+
+    def key(domain, tracers=None):
+        document = {"name": "k", "domain": domain, "start": "2024-03-01T00:00", "duration": 3600.0}
+        if tracers:
+            document["tracers"] = tracers
+        return prediction.domain_key(scenarios.load(document))
+
+    pertuis = key({"name": "bbox", "bbox": [-1.6, 45.8, -1.0, 46.3], "resolution": 3000,
+                   "source": "etopo"})  # fmt: skip
+    landes = key({"name": "bbox", "bbox": [-1.5, 44.0, -1.1, 44.6], "resolution": 3000,
+                  "source": "etopo"})  # fmt: skip
+    assert pertuis == "bbox[-1.6,45.8,-1,46.3 etopo]:3000"
+    assert pertuis != landes
+    assert prediction.family(pertuis) == prediction.family(landes) == "bbox"
+    assert prediction.family("bbox[-1.6,45.8,-1,46.3 etopo]+salinity:3000") == "bbox+salinity"
+    assert key({"name": "gironde", "resolution": "coarse"}) == "gironde:coarse"
+    assert prediction.family("gironde+salinity:coarse") == "gironde+salinity"
+
+
 def test_a_bad_duration_is_refused(tmp_path):
     with pytest.raises(InputError, match="duration must be > 0"):
         runs.predict(TIDAL_BASIN, root=tmp_path, duration=0)

@@ -438,6 +438,7 @@ def from_bbox(
     resolution: float,
     *,
     source: str = "emodnet",
+    url: str | None = None,
     **kwargs: Any,
 ) -> xr.Dataset:
     """A model domain over a bounding box, from EMODnet bathymetry or the shipped ETOPO2v2.
@@ -453,6 +454,9 @@ def from_bbox(
         ``twinbench.data.emodnet.bathymetry`` (cached; needs the internet the first time);
         ``"etopo"``: the shipped NOAA ETOPO2v2 subset (2 arc-min, lon −7.5…0, lat 42.5…49.5;
         offline).
+    url
+        Another WCS endpoint serving EMODnet's coverage (a mirror, an institute's own
+        GeoServer); default ``twinbench.data.emodnet.URL``. Only with ``source="emodnet"``.
     **kwargs
         Passed to :func:`from_bathymetry` (``name``, ``crs``, ``min_depth``, ``open_sides``,
         ``stations``, ``max_cells``).
@@ -465,6 +469,10 @@ def from_bbox(
     """
     box = parse_bbox(bbox)
     spacing = _resolution(resolution)
+    if url is not None and source != "emodnet":
+        raise InputError(
+            f"url= is the EMODnet WCS endpoint: it needs source='emodnet', not {source!r}"
+        )
     if source == "etopo":
         elevation = _etopo_cut(box)
     elif source == "emodnet":
@@ -478,7 +486,10 @@ def from_bbox(
         # About three samples per cell suffice (:func:`from_bathymetry`): a coarser request
         # than EMODnet's native 1/960° keeps large boxes within the service's limits.
         degrees = spacing / 3.0 / EARTH_METRES_PER_DEGREE
-        elevation = bathymetry(box, resolution=degrees if degrees > EMODNET_NATIVE else None)
+        endpoint = {} if url is None else {"url": url}
+        elevation = bathymetry(
+            box, resolution=degrees if degrees > EMODNET_NATIVE else None, **endpoint
+        )
     else:
         raise InputError(f"source must be 'emodnet' or 'etopo', got {source!r}")
     da = parse_elevation(elevation)

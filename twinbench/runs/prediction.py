@@ -122,9 +122,14 @@ def domain_key(scenario: Scenario) -> str:
     defaulted as the builder does, e.g. ``gironde:coarse``, ``gironde+salinity:coarse``.
 
     Runs of one family share their physics, so the cost of a step differs between them only by
-    the grid size.
+    the grid size. A bounding-box domain is named with its box and source
+    (``bbox[-1.6,45.8,-1,46.3 etopo]:3000``): boxes differ in depth, hence in their steps, while
+    their family (``bbox``) shares the cost per cell.
     """
     name = scenario.domain["name"]
+    if name == "bbox":
+        box = ",".join(f"{float(v):g}" for v in scenario.domain.get("bbox", ()))
+        name = f"bbox[{box} {scenario.domain.get('source', 'emodnet')}]"
     resolution = scenario.domain.get("resolution")
     if resolution is None:
         parameter = inspect.signature(DOMAINS[name]).parameters.get("resolution")
@@ -134,8 +139,12 @@ def domain_key(scenario: Scenario) -> str:
 
 
 def family(key: str) -> str:
-    """The family of a :func:`domain_key` (``gironde:coarse`` → ``gironde``)."""
-    return key.rsplit(":", 1)[0]
+    """The family of a :func:`domain_key` (``gironde:coarse`` → ``gironde``,
+    ``bbox[-1.6,45.8,-1,46.3 etopo]+salinity:3000`` → ``bbox+salinity``)."""
+    name = key.rsplit(":", 1)[0]
+    if name.startswith("bbox[") and "]" in name:
+        name = "bbox" + name[name.index("]") + 1 :]
+    return name
 
 
 def _program(model: Model, times: jnp.ndarray) -> tuple[Any, tuple]:
