@@ -31,7 +31,7 @@ demo: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest --doctest-modules twinbench tests
+	$(BIN)/python -m pytest --doctest-modules --durations=25 twinbench tests
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" -x -q tests
