@@ -205,6 +205,86 @@ def lake_at_rest(bed: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]
 
 
 # --------------------------------------------------------------------------------------------
+# Steady flows over the bump (SWASHES §3.1.3–3.1.5; Goutal & Maurel 1997): no friction
+# --------------------------------------------------------------------------------------------
+#: SWASHES' three cases: inflow discharge q (m² s⁻¹) and the downstream depth (m), imposed
+#: while the outflow is subcritical (the transcritical flow leaves supercritical: then it is not).
+BUMP_FLOWS = {
+    "subcritical": {"q": 4.42, "h_out": 2.0},
+    "transcritical": {"q": 1.53, "h_out": 0.66},  # critical at the top, supercritical after
+    "shock": {"q": 0.18, "h_out": 0.33},  # critical at the top, then a hydraulic jump
+}
+
+
+def _bernoulli_roots(q: float, head: float, z: float, g: float = G) -> tuple[float, float]:
+    """The subcritical and supercritical depths with energy head ``head`` over bed ``z``:
+    roots of ``q²/(2 g h²) + h + z = head`` either side of the critical depth (NaN if none)."""
+    from scipy.optimize import brentq
+
+    h_c = (q * q / g) ** (1.0 / 3.0)
+    f = lambda h: q * q / (2.0 * g * h * h) + h + z - head  # noqa: E731
+    if f(h_c) > 0:  # not enough head to pass: no steady state at this point
+        return math.nan, math.nan
+    sub = brentq(f, h_c, head - z + 1.0, xtol=1e-15, rtol=1e-15)
+    sup = brentq(f, 1e-9, h_c, xtol=1e-15, rtol=1e-15)
+    return sub, sup
+
+
+def bump_flow(x: np.ndarray, kind: str, g: float = G) -> tuple[np.ndarray, float]:
+    """Exact steady depth (m) over :func:`bump_bed` for SWASHES' ``kind`` of flow, and q.
+
+    * ``subcritical`` (§3.1.3): Bernoulli's head of the outflow, subcritical root everywhere.
+    * ``transcritical`` (§3.1.4): critical depth ``(q²/g)^(1/3)`` at the top of the bump
+      (x = 10 m), subcritical before it, supercritical after.
+    * ``shock`` (§3.1.5): as transcritical up to a hydraulic jump at ``x_s`` > 10 m, where the
+      supercritical depth h₁ and the subcritical depth h₂ of the outflow's head satisfy the
+      jump condition ``q²/h₁ + g h₁²/2 = q²/h₂ + g h₂²/2``; subcritical after.
+
+    Returns ``(h, x_shock)`` (``x_shock`` NaN without a jump).
+
+    Examples
+    --------
+    >>> h, _ = bump_flow(np.array([0.0, 10.0]), "transcritical")
+    >>> round(float(h[1]), 6) == round((1.53**2 / G) ** (1 / 3), 6)
+    True
+    """
+    from scipy.optimize import brentq
+
+    p = BUMP_FLOWS[kind]
+    q = p["q"]
+    x = np.asarray(x, dtype=float)
+    z = bump_bed(x)
+    h_c = (q * q / g) ** (1.0 / 3.0)
+    critical_head = q * q / (2.0 * g * h_c * h_c) + h_c + 0.2  # at the top of the bump
+    if kind == "subcritical":
+        head = q * q / (2.0 * g * p["h_out"] ** 2) + p["h_out"]
+        return np.array([_bernoulli_roots(q, head, zi, g)[0] for zi in z]), math.nan
+    upstream = np.array([_bernoulli_roots(q, critical_head, zi, g)[0] for zi in z])
+    downstream = np.array([_bernoulli_roots(q, critical_head, zi, g)[1] for zi in z])
+    h = np.where(x < 10.0, upstream, downstream)
+    if kind == "transcritical":
+        return h, math.nan
+
+    out_head = q * q / (2.0 * g * p["h_out"] ** 2) + p["h_out"]
+
+    def momentum(h_: float) -> float:
+        return q * q / h_ + 0.5 * g * h_ * h_
+
+    def jump(xs: float) -> float:
+        zs = float(bump_bed(np.array([xs]))[0])
+        h1 = _bernoulli_roots(q, critical_head, zs, g)[1]
+        h2 = _bernoulli_roots(q, out_head, zs, g)[0]
+        return momentum(h1) - momentum(h2)
+
+    # The outflow's subcritical state exists where z ≤ head − 3/2 h_c (enough head to stay
+    # subcritical): the jump lies between there and the end of the bump.
+    lowest = 10.0 + math.sqrt((0.2 - (out_head - 1.5 * h_c)) / 0.05)
+    x_shock = brentq(jump, lowest + 1e-12, 12.0, xtol=1e-13)
+    after = np.array([_bernoulli_roots(q, out_head, zi, g)[0] for zi in z])
+    return np.where(x < x_shock, h, after), x_shock
+
+
+# --------------------------------------------------------------------------------------------
 # MacDonald's steady flows (SWASHES §3.2): the long channel, subcritical, with Manning friction
 # --------------------------------------------------------------------------------------------
 

@@ -221,6 +221,62 @@ def lake_at_rest_2d(cells: int, level: float) -> Run:
 
 
 # --------------------------------------------------------------------------------------------
+# Steady flows over the bump (SWASHES §3.1.3–3.1.5: 25 m channel, no friction)
+# --------------------------------------------------------------------------------------------
+BUMP_RUN = {"duration": 400.0, "output_every": 50.0}
+
+
+@functools.cache
+def bump_flow(cells: int, kind: str) -> Run:
+    """Subcritical, transcritical or shocked steady flow over the SWASHES bump, from rest.
+
+    As SWASHES: still water at level ``h_out`` with u = 0; discharge q imposed upstream;
+    downstream the ``level`` boundary at ``h_out``, which acts while the outflow is subcritical
+    and not once it is supercritical (the face flux is then the upwind one: the transcritical
+    case). A zero-gradient (``open``) side instead lets a subcritical outflow settle at any
+    level: from rest it ended subcritical at 1.05 m, not on the transcritical branch.
+    Run to a steady state.
+    """
+    p = analytic.BUMP_FLOWS[kind]
+    x = centres(LAKE["length"], cells)
+    bed = analytic.bump_bed(x)
+    h_exact, x_shock = analytic.bump_flow(x, kind)
+    inputs = cf_dataset(x, [0.0], -bed, eta=np.full(cells, p["h_out"]), u=np.zeros(cells))
+    east = {"type": "level", "value": p["h_out"]}
+    run = _run(
+        inputs,
+        BUMP_RUN["duration"],
+        output_every=BUMP_RUN["output_every"],
+        physics={"friction": {"law": "none"}},
+        boundaries={"west": {"type": "discharge", "value": p["q"]}, "east": east},
+    )
+    h = run.h[:, 0].astype(np.float64)
+    hu = h * run.u[:, 0].astype(np.float64)
+    dx = LAKE["length"] / cells
+    smooth = np.ones(cells, bool) if math.isnan(x_shock) else np.abs(x - x_shock) > 0.5
+    # The position of the jump: where the depth crosses the mean of its two sides.
+    jump = math.nan
+    if not math.isnan(x_shock):
+        middle = 0.5 * (h_exact[x < x_shock].min() + h_exact[x > x_shock][0])
+        rising = np.flatnonzero((h[-1][:-1] < middle) & (h[-1][1:] >= middle) & (x[:-1] > 10.0))
+        if rising.size:
+            k = rising[0]
+            jump = x[k] + dx * (middle - h[-1][k]) / (h[-1][k + 1] - h[-1][k])
+    run.metrics = {
+        "dx": dx,
+        "l1_h": relative_l1(h[-1], h_exact),
+        "l1_h_smooth": relative_l1(h[-1][smooth], h_exact[smooth]),
+        "l1_hu": relative_l1(hu[-1], np.full(cells, p["q"])),
+        "max_h_error_smooth": float(np.max(np.abs(h[-1] - h_exact)[smooth])),
+        "steadiness": float(np.max(np.abs(h[-1] - h[-2])) / BUMP_RUN["output_every"]),
+        "x_shock": x_shock,
+        "x_jump": jump,
+        "min_h": float(np.min(h)),
+    }
+    return run
+
+
+# --------------------------------------------------------------------------------------------
 # MacDonald's long channel (SWASHES §3.2, subcritical, Manning n = 0.033, q = 2 m² s⁻¹)
 # --------------------------------------------------------------------------------------------
 MACDONALD = analytic.MacDonald()

@@ -227,3 +227,28 @@ def test_seiche_cell_average():
     fine = np.linspace(-0.5, 0.5, 2001)[None, :] * dx + x[:, None]
     brute = integrate.trapezoid(case.surface(fine, 30.0), fine, axis=1) / dx
     np.testing.assert_allclose(case.cell_average_surface(x, dx, 30.0), brute, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["subcritical", "transcritical", "shock"])
+def test_bump_flows_conserve_the_energy_head_and_jump_by_rankine_hugoniot(kind):
+    """SWASHES §3.1.3–3.1.5: Bernoulli's head is constant along each smooth branch; the
+    transcritical and shocked flows are critical at the top of the bump; the jump conserves
+    q²/h + g h²/2 and sits where SWASHES puts it (11.6655 m)."""
+    x = np.linspace(0.0, 25.0, 2001)
+    h, x_shock = analytic.bump_flow(x, kind)
+    q = analytic.BUMP_FLOWS[kind]["q"]
+    g = analytic.G
+    head = q * q / (2 * g * h * h) + h + analytic.bump_bed(x)
+    before = x < (x_shock if kind == "shock" else 30.0)
+    np.testing.assert_allclose(head[before], head[0], rtol=1e-10)
+    if kind != "subcritical":
+        top = float(analytic.bump_flow(np.array([10.0]), kind)[0][0])
+        assert top == pytest.approx((q * q / g) ** (1 / 3), rel=1e-9)
+    if kind == "shock":
+        assert x_shock == pytest.approx(11.6655, abs=2e-4)
+        np.testing.assert_allclose(head[~before], 0.33 + q * q / (2 * g * 0.33**2), rtol=1e-10)
+        h1 = analytic.bump_flow(np.array([x_shock - 1e-9]), kind)[0][0]
+        h2 = analytic.bump_flow(np.array([x_shock + 1e-9]), kind)[0][0]
+        momentum = lambda d: q * q / d + 0.5 * g * d * d  # noqa: E731
+        assert momentum(h1) == pytest.approx(momentum(h2), rel=1e-8)
+        assert h1 < (q * q / g) ** (1 / 3) < h2
