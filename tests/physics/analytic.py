@@ -285,6 +285,29 @@ def bump_flow(x: np.ndarray, kind: str, g: float = G) -> tuple[np.ndarray, float
 
 
 # --------------------------------------------------------------------------------------------
+# Inertial oscillation (a uniform current under Coriolis and linear friction)
+# --------------------------------------------------------------------------------------------
+
+
+def inertial_oscillation(
+    t: np.ndarray, u0: float, v0: float, f: float, tau: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Velocity (m s⁻¹) of a uniform current on a flat, level sea under Coriolis ``f`` and
+    linear friction ``tau`` (s⁻¹): ``du/dt = f v − τ u``, ``dv/dt = −f u − τ v``, so
+    ``u + i v = (u0 + i v0) exp(−(τ + i f) t)`` — clockwise in the northern hemisphere, with
+    the inertial period 2π/f (e.g. Gill 1982, *Atmosphere–Ocean Dynamics*, §9.3).
+
+    Examples
+    --------
+    >>> u, v = inertial_oscillation(np.array([0.0, np.pi / 2e-4]), 1.0, 0.0, 1e-4)
+    >>> np.round(u, 12).tolist(), np.round(v, 12).tolist()  # a quarter period: turned right
+    ([1.0, 0.0], [0.0, -1.0])
+    """
+    w = (u0 + 1j * v0) * np.exp(-(tau + 1j * f) * np.asarray(t, dtype=float))
+    return w.real, w.imag
+
+
+# --------------------------------------------------------------------------------------------
 # MacDonald's steady flows (SWASHES §3.2): the long channel, subcritical, with Manning friction
 # --------------------------------------------------------------------------------------------
 

@@ -277,6 +277,48 @@ def bump_flow(cells: int, kind: str) -> Run:
 
 
 # --------------------------------------------------------------------------------------------
+# Inertial oscillation: a uniform current turning under Coriolis, damped by linear friction
+# --------------------------------------------------------------------------------------------
+INERTIAL = {"f": 1e-4, "u0": 0.5, "depth": 10.0, "dx": 10_000.0, "cells": 4, "periods": 2}
+
+
+@functools.cache
+def inertial(cfl: float, tau: float = 0.0) -> Run:
+    """A uniform 0.5 m/s current on a flat, level 10 m sea (4 × 4 cells of 10 km, transmissive
+    sides, so the state stays uniform) for two inertial periods 2π/f, f = 1e-4 s⁻¹; linear
+    friction ``tau`` (s⁻¹). The time step is the CFL step ∝ ``cfl`` (≈ 214 s at 0.45: f Δt ≈
+    0.02), so halving ``cfl`` measures the order in time."""
+    p = INERTIAL
+    n, dx = p["cells"], p["dx"]
+    x = centres(n * dx, n)
+    shape = (n, n)
+    inputs = cf_dataset(x, x, np.full(shape, p["depth"]), eta=np.zeros(shape),
+                        u=np.full(shape, p["u0"]), v=np.zeros(shape))  # fmt: skip
+    duration = p["periods"] * 2.0 * math.pi / p["f"]
+    friction = {"law": "linear", "coefficient": tau} if tau else {"law": "none"}
+    run = _run(
+        inputs,
+        duration,
+        output_every=duration / 16,
+        physics={"coriolis": p["f"], "cfl": cfl, "friction": friction},
+        boundaries={side: {"type": "open"} for side in ("west", "east", "south", "north")},
+    )
+    t = np.asarray(run.out["time"].values, dtype=float)
+    t = t - t[0]
+    u_exact, v_exact = analytic.inertial_oscillation(t, p["u0"], 0.0, p["f"], tau)
+    u, v = run.u.astype(np.float64), run.v.astype(np.float64)
+    error = np.hypot(u - u_exact[:, None, None], v - v_exact[:, None, None])
+    speed = np.hypot(u, v)
+    run.metrics = {
+        "dt_f": cfl * dx / (2.0 * (p["u0"] + math.sqrt(9.81 * p["depth"]))) * p["f"],
+        "error": float(error.max() / p["u0"]),
+        "speed_error": float(np.max(np.abs(speed - np.hypot(u_exact, v_exact)[:, None, None]))),
+        "uniformity": float(max(np.ptp(u, axis=(1, 2)).max(), np.ptp(run.eta, axis=(1, 2)).max())),
+    }
+    return run
+
+
+# --------------------------------------------------------------------------------------------
 # MacDonald's long channel (SWASHES §3.2, subcritical, Manning n = 0.033, q = 2 m² s⁻¹)
 # --------------------------------------------------------------------------------------------
 MACDONALD = analytic.MacDonald()
