@@ -485,6 +485,76 @@ class ThackerRadial:
         return u, v
 
 
+@dataclass(frozen=True)
+class ThackerPlanar:
+    """Thacker (1981)'s planar surface rotating in a paraboloid of revolution.
+
+    SWASHES “planar surface in a paraboloid” (2-D, frictionless, wetting and drying), in the
+    square [0, L]² with r = √((x − L/2)² + (y − L/2)²)::
+
+        z(r)       = −h0 (1 − r²/a²)
+        η(x, y, t) = (η0 h0/a²) (2 (x − L/2) cos ωt + 2 (y − L/2) sin ωt − η0)
+        h          = max(η − z, 0)
+        u = −η0 ω sin ωt,   v = η0 ω cos ωt   (where wet)
+        ω = √(2 g h0) / a
+
+    A tilted plane of water sloshing round the bowl: the shoreline is a moving circle of radius
+    a, its centre travelling on a circle of radius η0 about the bowl's centre, and the velocity
+    is uniform (T = 2π/ω). Parameters (SWASHES values by default): ``a``, ``h0``, ``eta0`` (m),
+    ``length`` L (m), ``g``.
+
+    Examples
+    --------
+    >>> case = ThackerPlanar()
+    >>> round(case.period, 4)
+    4.4857
+    """
+
+    a: float = 1.0
+    h0: float = 0.1
+    eta0: float = 0.5
+    length: float = 4.0
+    g: float = G
+
+    @property
+    def omega(self) -> float:
+        """Angular frequency ω = √(2 g h0)/a (s⁻¹)."""
+        return math.sqrt(2.0 * self.g * self.h0) / self.a
+
+    @property
+    def period(self) -> float:
+        """T = 2π/ω (s)."""
+        return 2.0 * math.pi / self.omega
+
+    def bed(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Bed elevation z (m)."""
+        r2 = (np.asarray(x) - 0.5 * self.length) ** 2 + (np.asarray(y) - 0.5 * self.length) ** 2
+        return -self.h0 * (1.0 - r2 / self.a**2)
+
+    def surface(self, x: np.ndarray, y: np.ndarray, t: float) -> np.ndarray:
+        """η (m) of the plane (meaningful where wet)."""
+        wt = self.omega * t
+        xc, yc = np.asarray(x) - 0.5 * self.length, np.asarray(y) - 0.5 * self.length
+        return (
+            self.eta0
+            * self.h0
+            / self.a**2
+            * (2.0 * xc * np.cos(wt) + 2.0 * yc * np.sin(wt) - self.eta0)
+        )
+
+    def depth(self, x: np.ndarray, y: np.ndarray, t: float) -> np.ndarray:
+        """h (m)."""
+        return np.maximum(self.surface(x, y, t) - self.bed(x, y), 0.0)
+
+    def velocity(self, x: np.ndarray, y: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
+        """(u, v) (m s⁻¹); zero where dry."""
+        wt = self.omega * t
+        wet = self.depth(x, y, t) > 0.0
+        u = np.where(wet, -self.eta0 * self.omega * np.sin(wt), 0.0)
+        v = np.where(wet, self.eta0 * self.omega * np.cos(wt), 0.0)
+        return u, v
+
+
 # --------------------------------------------------------------------------------------------
 # Linear seiche
 # --------------------------------------------------------------------------------------------

@@ -252,3 +252,32 @@ def test_bump_flows_conserve_the_energy_head_and_jump_by_rankine_hugoniot(kind):
         momentum = lambda d: q * q / d + 0.5 * g * d * d  # noqa: E731
         assert momentum(h1) == pytest.approx(momentum(h2), rel=1e-8)
         assert h1 < (q * q / g) ** (1 / 3) < h2
+
+
+def test_thacker_planar_solves_the_shallow_water_equations():
+    """Continuity and both momentum equations by centred differences, where wet; the shoreline
+    is a circle of radius a whose centre turns at radius η0 about the bowl's centre."""
+    case = analytic.ThackerPlanar()
+    xs = np.linspace(0.6, 3.4, 29)
+    X, Y = np.meshgrid(xs, xs)
+    d = 1e-4
+    for t in np.linspace(0.05, 1.9, 7) * case.period:
+        h = case.depth(X, Y, t)
+        wet = h > 1e-3
+        u, v = case.velocity(X, Y, t)
+        speed = case.eta0 * case.omega  # uniform where wet, turning at ω
+        np.testing.assert_allclose(np.hypot(u, v)[wet], speed, rtol=1e-12)
+        dh_dt = (case.depth(X, Y, t + d) - case.depth(X, Y, t - d)) / (2 * d)
+        flux_x = lambda x, y, t=t: case.depth(x, y, t) * case.velocity(x, y, t)[0]  # noqa: E731
+        flux_y = lambda x, y, t=t: case.depth(x, y, t) * case.velocity(x, y, t)[1]  # noqa: E731
+        div = (flux_x(X + d, Y) - flux_x(X - d, Y) + flux_y(X, Y + d) - flux_y(X, Y - d)) / (2 * d)
+        assert np.max(np.abs(dh_dt + div)[wet]) < 1e-6 * case.h0 * case.omega
+        for k, (dx, dy) in enumerate(((d, 0.0), (0.0, d))):
+            dvel_dt = (case.velocity(X, Y, t + d)[k] - case.velocity(X, Y, t - d)[k]) / (2 * d)
+            slope = (case.surface(X + dx, Y + dy, t) - case.surface(X - dx, Y - dy, t)) / (2 * d)
+            # Uniform velocity: no advection; the surface slope drives it.
+            assert np.max(np.abs(dvel_dt + G * slope)[wet]) < 1e-6 * G * case.h0 / case.a
+        centre = np.array([case.eta0 * np.cos(case.omega * t), case.eta0 * np.sin(case.omega * t)])
+        r = np.hypot(X - 2.0 - centre[0], Y - 2.0 - centre[1])
+        # h = h0 (1 − |p − c|²/a²) with c = η0 (cos ωt, sin ωt): wet inside that circle
+        assert np.all(wet[r < case.a - 0.05]) and not np.any(wet[r > case.a + 0.05])
