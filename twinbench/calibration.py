@@ -231,9 +231,11 @@ def calibrate(
     theta: Parameters | None = None,
     fit: Sequence[str] = ("log_manning", "deepening", "amplitude", "phase"),
     spin_periods: float = 2.0,
-    callback: Callable[[int, float, Parameters], None] | None = None,
+    callback: Callable[[int, float, Parameters, list[dict]], None] | None = None,
+    m4_weight: float = 0.5,
 ) -> tuple[Parameters, list[dict]]:
-    """Adam on the loss; returns the best parameters and the history (loss, seconds).
+    """Adam on the loss; returns the best parameters and the history (loss, seconds, and the
+    stations' modelled and observed M2 and M4).
 
     ``fit`` names the parameter groups that move; the others keep their initial values.
     Learning rates are per group: ``learning_rate`` on log n, × 10 m on deepening, × 0.5 m on
@@ -249,7 +251,9 @@ def calibrate(
     opt_state = optimiser.init(theta)
     with p.model.precision():
         state = spin_up(p, theta, p.model.state, spin_periods)
-        value_and_grad = jax.jit(jax.value_and_grad(lambda th, s: loss(p, th, s), has_aux=True))
+        value_and_grad = jax.jit(
+            jax.value_and_grad(lambda th, s: loss(p, th, s, m4_weight), has_aux=True)
+        )
         spin = jax.jit(lambda th, s: spin_up(p, th, s, 1.0))
         history, best = [], (math.inf, theta)
         for k in range(iterations):
@@ -261,7 +265,7 @@ def calibrate(
             history.append({"iteration": k, "loss": value, "seconds": time.perf_counter() - clock,
                             "stations": report(p, m2, m4)})  # fmt: skip
             if callback:
-                callback(k, value, theta)
+                callback(k, value, theta, history[-1]["stations"])
             grad = jax.tree.map(lambda g, m: g * m, grad, mask)
             updates, opt_state = optimiser.update(grad, opt_state)
             theta = optax.apply_updates(theta, jax.tree.map(lambda u, m: u * m, updates, mask))
@@ -295,6 +299,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--learning-rate", type=float, default=0.05)
     parser.add_argument("--out", default="calibration.json")
     parser.add_argument(
+        "--m4-weight", type=float, default=0.5,
+        help="weight of the M4 amplitude misfit against the complex M2 one (default 0.5)",
+    )  # fmt: skip
+    parser.add_argument(
         "--warm", action="store_true",
         help="start from the scenario's friction and deepening by zone (default: n = 0.02, none)",
     )  # fmt: skip
@@ -302,9 +310,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = problem(args.scenario)
     print(f"M2 calibration: dt {p.dt:.2f} s, {p.steps_per_sample * p.samples} steps a period")
 
-    def show(k: int, value: float, theta: Parameters) -> None:
-        print(f"iteration {k:3d}  loss {value:.4f}  {json.dumps(scenario_values(p, theta))}",
-              flush=True)  # fmt: skip
+    def show(k: int, value: float, theta: Parameters, stations: list[dict]) -> None:
+        print(f"iteration {k:3d}  loss {value:.4f}  {json.dumps(scenario_values(p, theta))}")
+        for s in stations:  # modelled / observed
+            print(f"    {s['station']:<10} M2 {s['M2_amplitude']:.3f} / "
+                  f"{s['M2_amplitude_observed']:.3f} m {s['M2_phase']:6.1f} / "
+                  f"{s['M2_phase_observed']:6.1f}°  M4 {s['M4_amplitude']:.3f} / "
+                  f"{s['M4_amplitude_observed']:.3f} m", flush=True)  # fmt: skip
 
     best, history = calibrate(
         p,
@@ -312,6 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         learning_rate=args.learning_rate,
         theta=initial_parameters(p, from_scenario=args.warm),
         callback=show,
+        m4_weight=args.m4_weight,
     )
     log = {"fitted": scenario_values(p, best), "history": history}
     Path(args.out).write_text(json.dumps(log, indent=1, default=float))

@@ -251,15 +251,20 @@ def test_hll_backward_equals_autodiff_at_ties_and_dry_faces():
         assert_trees_close(*both(left, right, g, dry, cts), rtol=1e-13)
 
 
-def test_step_adjoint_with_porosity_equals_autodiff():
-    """A random porosity (core.porosity): every cotangent but the porosity's own equals
-    autodiff's; the porosity is a property of the grid, its cotangent is documented as zero."""
+@pytest.mark.parametrize("dual", [False, True], ids=["single", "dual"])
+def test_step_adjoint_with_porosity_equals_autodiff(dual):
+    """A random porosity (core.porosity), single or dual (a random conveyance: face weights up
+    to 5): every cotangent but the porosity's own equals autodiff's; the porosity is a property
+    of the grid, its cotangent is documented as zero."""
     import equinox as eqx
 
     with jax.enable_x64(True):
         grid, params, state = make_case(**CASES["manning-level-open-inflow-outflow-forcing"])
         rng = np.random.RandomState(3)
-        phi = core.porosity(0.2 + 0.8 * rng.rand(*grid.shape), jnp.float64)
+        storage = 0.2 + 0.8 * rng.rand(*grid.shape)
+        conveyance = 0.2 + 0.8 * rng.rand(*grid.shape) if dual else None
+        phi = core.porosity(storage, jnp.float64, conveyance=conveyance)
+        assert (float(jnp.max(phi.x_high)) > 1.5) == dual
         params = eqx.tree_at(lambda p: p.porosity, params, phi, is_leaf=lambda x: x is None)
         dt = jnp.asarray(0.5 * float(core.stable_dt(state, params, grid)))
         ct = core.State(*(jnp.asarray(rng.randn(*grid.shape)) for _ in range(3)), jnp.asarray(0.7))

@@ -268,5 +268,11 @@ def directional_tendency(
             + bed_slope_term
         ) * inv_spacing
         dhut = -(w_high * hi(tangential) - w_low * lo(tangential)) * inv_spacing
-    rate = jnp.maximum(hi(wave_speed), lo(wave_speed)) * inv_spacing
+    if weights is None:
+        rate = jnp.maximum(hi(wave_speed), lo(wave_speed)) * inv_spacing
+    else:  # a face weighted above 1 (dual porosity) empties its cell faster
+        rate = jnp.maximum(
+            hi(wave_speed) * jnp.maximum(w_high, 1.0), lo(wave_speed) * jnp.maximum(w_low, 1.0)
+        )
+        rate = rate * inv_spacing
     return Directional(dh, dhun, dhut, rate)

@@ -1,10 +1,11 @@
-"""Bottom friction laws, applied semi-implicitly.
+"""Bottom friction laws, applied in each time-stepping stage (stable for any k).
 
 Each law gives the bed stress per unit mass ``τ_b / ρ`` as ``k · (hu, hv)``, with a
-coefficient ``k ≥ 0`` (s⁻¹) that depends on depth and speed. The momentum update
-``hU ← hU / (1 + Δt k)`` is unconditionally stable, drives the flow to rest in a vanishing
-layer instead of reversing it, and leaves the steady balance ``tendency = k hU`` independent
-of Δt.
+coefficient ``k ≥ 0`` (s⁻¹) that depends on depth and speed. The stage update of
+:func:`twinbench.core.stepping._apply_friction`, ``hU ← (hU + (1 + a) Δt L)/(1 + a + a²)``
+(a = Δt k), is second order with SSP-RK2, unconditionally stable, drives the flow to rest in a
+vanishing layer instead of reversing it, and leaves the steady balance ``tendency = k hU``
+independent of Δt.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ class Drag(eqx.Module):
         piers:   c_p h |U| U
 
     so ``k = (½ C_D a min(h, h_v)/h + c_p) |U|``, added to the bed law's k in the
-    semi-implicit update. ``a = n d`` is the stems' frontal area per unit volume (m⁻¹: n stems
+    stage's friction update. ``a = n d`` is the stems' frontal area per unit volume (m⁻¹: n stems
     per m², diameter d); stems act over the water they stand in, ``min(h, h_v)``: the whole
     column when emergent (``h < h_v``), their height ``h_v`` when submerged. ``c_p`` (m⁻¹)
     collects piers as ``½ C_D D L/(s A)`` (diameter D, spacing s, length L of the pier line in

@@ -21,8 +21,20 @@ with F the hydrostatically reconstructed face momentum flux seen by the cell. At
 rest across any change of porosity. With ``φ ≡ 1`` it is the scheme of :mod:`.fluxes`
 exactly.
 
-φ is a static property of the grid here: gradients of a run with respect to it are not
-computed (the hand adjoint returns zero for it).
+**Dual porosity** (Guinot, Sanders & Schubert 2017, Adv. Water Resour. 103:16): a second
+cell field, the *conveyance* ψ, sets the faces instead, ``φ_f = min(ψ_i, ψ_j)``, while φ keeps
+the storage. The weights ``w = φ_f / φ_i`` may then exceed 1, and the Courant rate of a cell
+takes its largest weight (``max(w, 1)`` times the face's wave speed / Δ, in
+:mod:`.fluxes`), which keeps depths non-negative. The balance at rest above holds for any w.
+Its use here: a river narrower than a cell and not aligned with the grid runs through a
+4-connected staircase of cells, ``λ = |cos θ| + |sin θ|`` (up to √2) times longer than the
+river. As a one-dimensional channel along that path, storage ``φ = b / (λ Δ)`` (the river's
+area per path cell) and conveyance ``ψ = λ b / Δ`` (b the river's width) give the path the
+river's storage per metre and a wave speed ``√(w g h) = λ √(g h)`` along it: the river's true
+travel time. With ψ = φ (the default) it is the single-porosity scheme above, bit for bit.
+
+φ and ψ are static properties of the grid here: gradients of a run with respect to them are
+not computed (the hand adjoint returns zero for them).
 """
 
 from __future__ import annotations
@@ -37,7 +49,8 @@ MINIMUM = 0.01
 
 
 class Porosity(eqx.Module):
-    """A cell porosity field and the face weights ``w = φ_face / φ_cell`` it implies.
+    """A cell porosity field and the face weights ``w = φ_face / φ_cell`` it implies (≤ 1
+    unless a conveyance opens the faces wider than the cells store).
 
     ``x_low``/``x_high`` weigh each cell's west/east faces, ``y_low``/``y_high`` its
     south/north faces; ``x_face`` (ny, nx+1) and ``y_face`` (ny+1, nx) are the face porosities.
@@ -68,13 +81,17 @@ def face_porosity(phi: np.ndarray, axis: int) -> np.ndarray:
     return np.concatenate([take(phi, 0, 1), inner, take(phi, n - 1, n)], axis=axis)
 
 
-def porosity(phi, dtype) -> Porosity:
-    """The :class:`Porosity` of a ``(ny, nx)`` field of values in (0, 1] (floored at
-    :data:`MINIMUM`)."""
+def porosity(phi, dtype, conveyance=None) -> Porosity:
+    """The :class:`Porosity` of a ``(ny, nx)`` field of storage fractions φ in (0, 1] (floored
+    at :data:`MINIMUM`), with faces set by the conveyance ψ (same shape and range) when given,
+    by φ itself otherwise."""
     phi = np.clip(np.asarray(phi, np.float64), MINIMUM, 1.0)
+    psi = phi if conveyance is None else np.clip(np.asarray(conveyance, np.float64), MINIMUM, 1.0)
+    if psi.shape != phi.shape:
+        raise ValueError(f"conveyance shape {psi.shape} differs from the porosity's {phi.shape}")
     fields = {"cell": phi}
     for name, axis in (("x", 1), ("y", 0)):
-        face = face_porosity(phi, axis)
+        face = face_porosity(psi, axis)
         n = phi.shape[axis]
         fields[f"{name}_low"] = np.take(face, np.arange(0, n), axis=axis) / phi
         fields[f"{name}_high"] = np.take(face, np.arange(1, n + 1), axis=axis) / phi

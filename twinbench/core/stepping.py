@@ -1,10 +1,12 @@
-"""Time stepping: SSP-RK2 with semi-implicit friction, CFL-limited steps, compiled loops.
+"""Time stepping: SSP-RK2 with stiff-stable friction, CFL-limited steps, compiled loops.
 
-One step of size Δt (Shu & Osher 1988; friction as in Delestre et al. 2017, FullSWOF):
+One step of size Δt (Shu & Osher 1988), each stage with friction k (a = Δt k(U)):
 
-    U⁽¹⁾ = F(U + Δt L(U))            with F(V) = (h_V, hU_V / (1 + Δt k(h_V, |U|)))
-    U⁽²⁾ = F(U⁽¹⁾ + Δt L(U⁽¹⁾))
-    Uⁿ⁺¹ = (U + U⁽²⁾) / 2
+    U⁽¹⁾ = S(U),  U⁽²⁾ = S(U⁽¹⁾),  Uⁿ⁺¹ = (U + U⁽²⁾) / 2
+    S(U) = (h + Δt L_h,  (hU + (1 + a) Δt L_hU) / (1 + a + a²))
+
+(see :func:`_apply_friction`: forward Euler to O(a³), so the step is second order, and stable
+for any a).
 
 Δt = cfl / max(Σ_axes wave speed / Δ + 2ν Σ 1/Δ²), from the wave speeds of the first stage's
 face states (boundary states included), capped by ``max_dt`` and by the time left to the next
@@ -33,22 +35,38 @@ OK, NOT_FINITE, STALLED = 0, 1, 2
 def _apply_friction(
     h: Array, hu: Array, hv: Array, params: Params, dt: Array, before: State
 ) -> tuple[Array, Array]:
-    """Semi-implicit bed friction ``hU ← hU / (1 + Δt k)``; dry cells lose their momentum.
+    """Bed friction of a stage, second order in Δt and stable for any k; dry cells lose their
+    momentum.
 
-    k takes the new depth and the speed of the stage's input state ``before``, so that a
-    steady state satisfies ``tendency = k hU`` exactly, whatever Δt.
+    With ``a = Δt k`` and the predicted discharge ``hU* = hU + Δt L`` (``hU`` that of the
+    stage's input ``before``), the stage returns
+
+        hU_new = ((1 + a) hU* − a hU) / (1 + a + a²) = (hU + (1 + a) Δt L) / (1 + a + a²),
+
+    which is ``hU + Δt (L − k hU) + O(a³)``: a forward-Euler stage to third order, so that
+    SSP-RK2's average stays second order with friction (the backward-Euler damping
+    ``hU*/(1 + a)`` of each stage made it first order). Steady states ``L = k hU`` are kept
+    exactly, whatever Δt; pure friction decays monotonically (``1/(1 + a + a²)``), and a stiff
+    friction gives the balance ``k hU → L``. k takes the stage input's depth and speed (k(U),
+    as forward Euler does), or the new depth in a cell that loses more than half its water in
+    the stage (a drying front, where a thin layer must be stopped).
     """
     wet = h > params.dry_depth
-    h_safe = jnp.where(wet, h, 1.0)
     was_wet = before.h > params.dry_depth
     h_before = jnp.where(was_wet, before.h, 1.0)
     u = jnp.where(was_wet, before.hu / h_before, 0.0)
     v = jnp.where(was_wet, before.hv / h_before, 0.0)
-    k = params.friction.rate(h_safe, u, v, params.gravity)
-    if params.drag is not None:  # canopy and pier drag join the implicit coefficient
-        k = k + params.drag.rate(h_safe, u, v)
-    damping = jnp.where(wet, 1.0 / (1.0 + dt * k), 0.0)
-    return hu * damping, hv * damping
+    drying = h < 0.5 * before.h
+    depth = jnp.where(wet & drying, h, jnp.where(was_wet, before.h, jnp.where(wet, h, 1.0)))
+    k = params.friction.rate(depth, u, v, params.gravity)
+    if params.drag is not None:  # canopy and pier drag join the coefficient
+        k = k + params.drag.rate(depth, u, v)
+    a = dt * k
+    scale = jnp.where(wet, 1.0 / (1.0 + a * (1.0 + a)), 0.0)
+    return (
+        ((1.0 + a) * hu - a * before.hu) * scale,
+        ((1.0 + a) * hv - a * before.hv) * scale,
+    )
 
 
 def _stage(state: State, params: Params, grid: Grid, dt: Array, rates=None):

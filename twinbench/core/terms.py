@@ -10,7 +10,7 @@ The explicit tendency of the conserved variables (h, hu, hv) is the signed sum, 
               + τ_sx/ρ − (h/ρ) ∂p_a/∂x (surface stress and atmospheric pressure)
     and the same for hv with −f hu.
 
-Bottom friction is applied semi-implicitly after each stage (:mod:`twinbench.core.friction`).
+Bottom friction is applied in each stage, stable for any k (:mod:`twinbench.core.stepping`).
 """
 
 from __future__ import annotations

@@ -134,7 +134,7 @@ def stable_dt_with_tracers(
 ) -> Array:
     """The CFL step (s) including the explicit tracer diffusion, capped by ``max_dt``."""
     rate = jnp.max(tendency(state, params, grid).rate)
-    rate = rate + diffusive_rate(list(tracer_params.transport.values()), grid)
+    rate = rate + diffusive_rate(list(tracer_params.transport.values()), grid, params.porosity)
     return jnp.minimum(params.cfl / jnp.maximum(rate, 1e-30), params.max_dt)
 
 
@@ -176,7 +176,7 @@ def _adaptive_step(state, tracers, params, tp, grid, t_end):
     tend = tendency(state, params, grid)
     rate = jnp.max(tend.rate)
     if tp.transport:
-        rate = rate + diffusive_rate(list(tp.transport.values()), grid)
+        rate = rate + diffusive_rate(list(tp.transport.values()), grid, params.porosity)
     dt = params.cfl / jnp.maximum(rate, 1e-30)
     dt = jnp.minimum(jnp.minimum(dt, params.max_dt), t_end - state.t)
     new, tracers = _step(state, tracers, params, tp, grid, dt, rates=tend)

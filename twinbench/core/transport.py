@@ -232,9 +232,14 @@ def transport_stage(
     return jnp.maximum(new, 0.0)
 
 
-def diffusive_rate(transports, grid: Grid) -> Array:
-    """The stable-step rate of explicit diffusion, ``2 max K Σ 1/Δ²`` (s⁻¹)."""
+def diffusive_rate(transports, grid: Grid, porosity: Porosity | None = None) -> Array:
+    """The stable-step rate of explicit diffusion, ``2 max K Σ 1/Δ²`` (s⁻¹), times the largest
+    face weight above 1 of a dual porosity (a cell's faces then pass more than it stores)."""
     if not transports:
         return jnp.asarray(0.0)
     k = jnp.max(jnp.stack([jnp.asarray(t.diffusivity) for t in transports]))
-    return 2.0 * k * (1.0 / grid.dx**2 + 1.0 / grid.dy**2)
+    rate = 2.0 * k * (1.0 / grid.dx**2 + 1.0 / grid.dy**2)
+    if porosity is not None:
+        weights = (porosity.x_low, porosity.x_high, porosity.y_low, porosity.y_high)
+        rate = rate * jnp.maximum(jnp.max(jnp.stack([jnp.max(w) for w in weights])), 1.0)
+    return rate

@@ -335,6 +335,26 @@ def _connect(wet, frac, allowed, source, targets):
             node = predecessors[node] if node != start else -9999
 
 
+def _river_heading(px: np.ndarray, py: np.ndarray, lines: list[np.ndarray]) -> np.ndarray:
+    """Heading (rad from the x axis) of the nearest river centreline at each point."""
+    best = np.full(px.shape, np.inf)
+    heading = np.zeros(px.shape)
+    for line in lines:
+        dist, along = polyline_distance(px, py, line)
+        k = np.clip(np.floor(along).astype(int), 0, len(line) - 2)
+        step = line[k + 1] - line[k]
+        closer = dist < best
+        best = np.where(closer, dist, best)
+        heading = np.where(closer, np.arctan2(step[:, 1], step[:, 0]), heading)
+    return heading
+
+
+def _scatter(values: np.ndarray, where: tuple, shape: tuple, fill: float) -> np.ndarray:
+    out = np.full(shape, fill)
+    out[where] = values
+    return out
+
+
 @functools.lru_cache(maxsize=8)
 def _build(spacing: float, depth_items: tuple) -> dict[str, Any]:
     ndimage = _need("scipy.ndimage")
@@ -469,6 +489,19 @@ def _build(spacing: float, depth_items: tuple) -> dict[str, Any]:
     width_fraction = 3.0 * ndimage.uniform_filter(wet_frac, size=3, mode="constant")
     narrow = wet & ((frac < 0.5) | (zones >= ZONES.index("garonne")))
     porosity = np.where(narrow, np.maximum(frac, np.minimum(width_fraction, 1.0)), wet_frac)
+    # Dual porosity in the rivers (core.porosity): their 4-connected path of cells runs
+    # λ = |cos θ| + |sin θ| times the river's length (θ: the river's heading). Storage b/(λΔ)
+    # and conveyance λb/Δ give the path the river's storage and its travel time; b/Δ is the
+    # 3×3 width fraction times max(|cos θ|, |sin θ|) (a straight river through the block).
+    conveyance = porosity.copy()
+    river = narrow & (zones >= ZONES.index("garonne"))
+    jr, ir = np.nonzero(river)
+    heading = _river_heading(x[ir], y[jr], [lines["garonne"], lines["dordogne"]])
+    cos, sin = np.abs(np.cos(heading)), np.abs(np.sin(heading))
+    path_factor = cos + sin
+    width = width_fraction[jr, ir] * np.maximum(cos, sin)
+    porosity[jr, ir] = np.minimum(width / path_factor, 1.0)
+    conveyance[jr, ir] = np.minimum(width * path_factor, 1.0)
     rivers = {}
     for name, (j, _) in heads.items():
         column = wet[:, -1]
@@ -486,6 +519,8 @@ def _build(spacing: float, depth_items: tuple) -> dict[str, Any]:
         "depth": bed,
         "water_fraction": frac,
         "porosity": porosity,
+        "conveyance": conveyance,
+        "path_factor": _scatter(path_factor, (jr, ir), (ny, nx), 1.0),
         "zones": zones,
         "rivers": rivers,
         "subgrid": k,
@@ -567,8 +602,17 @@ def gironde(resolution: float | str = "default", *, depths: dict | None = None) 
         "porosity": (("y", "x"), built["porosity"].copy(), {
             "standard_name": "sea_area_fraction", "units": "1", **on_grid,
             "long_name": "porosity: fraction of the cell's area open to water",
-            "comment": "the water fraction; in rivers narrower than a cell at least the local "
-                       "river width over the cell size (0 on land)"}),
+            "comment": "storage: the water fraction; in rivers narrower than a cell their "
+                       "area per cell of their staircase path, b/(lambda dx) (0 on land)"}),
+        "conveyance": (("y", "x"), built["conveyance"].copy(), {
+            **cf.attrs("conveyance"), **on_grid,
+            "comment": "the faces' open fraction: the porosity, except in rivers narrower than "
+                       "a cell, lambda b/dx (b: river width, lambda = |cos|+|sin| of its "
+                       "heading); dual porosity, Guinot et al. 2017"}),
+        "path_factor": (("y", "x"), built["path_factor"].copy(), {
+            "units": "1", **on_grid,
+            "long_name": "length of a river's staircase path of cells over the river's length",
+            "comment": "|cos| + |sin| of the river's heading in river cells; 1 elsewhere"}),
         "friction_zone": (("y", "x"), built["zones"].copy(), {
             "long_name": "bottom friction zone", "units": "1", **on_grid,
             "flag_values": np.arange(len(ZONES), dtype=np.int8),

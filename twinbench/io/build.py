@@ -119,6 +119,14 @@ def surface_forcing(tables: dict[str, Table] | None, shape, dtype) -> core.Surfa
     return core.SurfaceForcing(as_array(times), as_array(sx), as_array(sy), as_array(pressure))
 
 
+def porosity(grid_in: GridInputs, dtype) -> core.Porosity | None:
+    """Storage porosity φ (1 where absent) and, when given, the conveyance ψ of the faces."""
+    if grid_in.porosity is None and grid_in.conveyance is None:
+        return None
+    phi = np.ones_like(grid_in.depth) if grid_in.porosity is None else grid_in.porosity
+    return core.porosity(phi, dtype, conveyance=grid_in.conveyance)
+
+
 def max_dt(boundaries: dict[str, Any], forcing: dict[str, Table] | None) -> float:
     """The step must not skip over the features of a boundary or forcing table."""
     tables = [b[key] for b in boundaries.values() for key in ("value", "mean") if key in b]
@@ -150,7 +158,7 @@ def build(
         cfl=scalar(physics["cfl"]),
         max_dt=scalar(max_dt(boundaries, forcing)),
         drag=drag(physics.get("drag"), (ny, nx), dtype),
-        porosity=None if grid_in.porosity is None else core.porosity(grid_in.porosity, dtype),
+        porosity=porosity(grid_in, dtype),
     )
     state = core.State(
         h=jnp.asarray(h, dtype),

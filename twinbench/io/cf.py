@@ -1,7 +1,9 @@
 """The CF registry: one table of internal names → standard_name, units, long_name.
 
 It drives both input discovery (variables are found by ``standard_name``, never by name) and
-the attributes of every output variable.
+the attributes of every output variable. A quantity the CF standard-name table does not have
+(the conveyance of a dual porosity) is found by the attribute ``twinbench_role`` instead,
+whose value is the registry's internal name.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from dataclasses import dataclass
 
 import xarray as xr
 
+#: The attribute that identifies an input with no CF standard name (value: the internal name).
+ROLE = "twinbench_role"
+
 
 @dataclass(frozen=True)
 class CFVariable:
-    """How one quantity is named and measured in CF terms."""
+    """How one quantity is named and measured in CF terms (``standard_name`` ``None``: none
+    exists, the variable carries ``twinbench_role`` instead)."""
 
-    standard_name: str
+    standard_name: str | None
     units: str
     long_name: str
 
@@ -32,6 +38,11 @@ REGISTRY: dict[str, CFVariable] = {
     "v": CFVariable("sea_water_y_velocity", "m s-1", "depth-averaged y velocity"),
     "porosity": CFVariable(
         "sea_area_fraction", "1", "fraction of the cell's area that holds water (porosity)"
+    ),
+    "conveyance": CFVariable(
+        None,
+        "1",
+        "conveyance porosity: fraction of the cell's width open to flow across its faces",
     ),
     "wind_x": CFVariable("x_wind", "m s-1", "10 m wind, x component"),
     "wind_y": CFVariable("y_wind", "m s-1", "10 m wind, y component"),
@@ -57,7 +68,14 @@ UNIT_ALIASES: dict[str, set[str]] = {
 def attrs(name: str) -> dict[str, str]:
     """CF attributes of an internal variable name."""
     var = REGISTRY[name]
-    return {"standard_name": var.standard_name, "units": var.units, "long_name": var.long_name}
+    key = {"standard_name": var.standard_name} if var.standard_name else {ROLE: name}
+    return {**key, "units": var.units, "long_name": var.long_name}
+
+
+def label(name: str) -> str:
+    """How an input is identified, for error messages: its standard name or its role."""
+    sn = REGISTRY[name].standard_name
+    return repr(sn) if sn else f"{ROLE} {name!r}"
 
 
 def find(ds: xr.Dataset, name: str) -> xr.DataArray | None:
@@ -67,16 +85,13 @@ def find(ds: xr.Dataset, name: str) -> xr.DataArray | None:
     the registry's.
     """
     wanted = REGISTRY[name]
-    hits = [
-        k for k, v in ds.variables.items() if v.attrs.get("standard_name") == wanted.standard_name
-    ]
+    key, value = ("standard_name", wanted.standard_name) if wanted.standard_name else (ROLE, name)
+    hits = [k for k, v in ds.variables.items() if v.attrs.get(key) == value]
     if not hits:
         return None
     if len(hits) > 1:
         raise ValueError(
-            f"several variables have standard_name {wanted.standard_name!r}: "
-            f"{sorted(map(str, hits))}"
-            "; keep exactly one"
+            f"several variables have {key} {value!r}: {sorted(map(str, hits))}; keep exactly one"
         )
     da = ds[hits[0]]
     units = da.attrs.get("units")
@@ -84,7 +99,6 @@ def find(ds: xr.Dataset, name: str) -> xr.DataArray | None:
         wanted.units, {wanted.units}
     ):
         raise ValueError(
-            f"variable {hits[0]!r} ({wanted.standard_name}) must be in {wanted.units!r}, "
-            f"got units {units!r}"
+            f"variable {hits[0]!r} ({value}) must be in {wanted.units!r}, got units {units!r}"
         )
     return da

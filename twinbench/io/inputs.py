@@ -158,7 +158,7 @@ def _field(
 ) -> np.ndarray | None:
     """A (y, x) field found by standard name, checked for dims and NaNs."""
     da = cf.find(ds, name)
-    sn = cf.REGISTRY[name].standard_name
+    sn = cf.REGISTRY[name].standard_name or f"{cf.ROLE} {name}"
     if da is None:
         if required:
             raise InputError(f"inputs have no variable with standard_name {sn!r} (the bathymetry)")
@@ -191,6 +191,7 @@ class GridInputs:
     u: np.ndarray
     v: np.ndarray
     porosity: np.ndarray | None = None
+    conveyance: np.ndarray | None = None
 
 
 def parse_inputs(inputs: Any) -> GridInputs:
@@ -211,6 +212,12 @@ def parse_inputs(inputs: Any) -> GridInputs:
             f"the porosity (standard_name 'sea_area_fraction') must be within [0, 1], got "
             f"{porosity.min()!r} … {porosity.max()!r}"
         )
+    conveyance = _field(inputs, "conveyance", x, y)
+    if conveyance is not None and (conveyance.min() < 0.0 or conveyance.max() > 1.0):
+        raise InputError(
+            f"the conveyance porosity ({cf.ROLE} 'conveyance') must be within [0, 1], got "
+            f"{conveyance.min()!r} … {conveyance.max()!r}"
+        )
     zeros = np.zeros_like(depth)
     return GridInputs(
         x,
@@ -222,6 +229,7 @@ def parse_inputs(inputs: Any) -> GridInputs:
         u if u is not None else zeros,
         v if v is not None else zeros,
         porosity,
+        conveyance,
     )
 
 
@@ -660,9 +668,11 @@ def _rivers(specs: Any, side: str, along: Axis, grid: GridInputs, dry_depth: flo
         "north": (-1, slice(None)),
     }[side]
     h0 = np.maximum(grid.eta + grid.depth, 0.0)[edge]
-    # With a porosity, a boundary cell's face is open over φ of its width (core.porosity).
+    # With a porosity, a boundary cell's face is open over φ of its width, or over its
+    # conveyance ψ when one is given (core.porosity).
+    faces = grid.porosity if grid.conveyance is None else grid.conveyance
     open_width = (grid.dy if side in ("west", "east") else grid.dx) * (
-        1.0 if grid.porosity is None else np.clip(grid.porosity[edge], MINIMUM_POROSITY, 1.0)
+        1.0 if faces is None else np.clip(faces[edge], MINIMUM_POROSITY, 1.0)
     )
     taken = np.zeros(along.values.size, bool)
     parsed, tables = [], []
