@@ -274,6 +274,51 @@ def calibrate(
     return best[1], history
 
 
+# A line the record cannot separate takes the correction of the one it leaks into (followed
+# until a resolved one: in 15 days K2 → S2, in 2 days K2 → S2 → M2).
+_INFERRED_FROM = {"N2": "M2", "2N2": "M2", "MU2": "M2", "NU2": "M2", "L2": "M2", "S2": "M2",
+                  "K2": "S2", "T2": "S2", "O1": "K1", "P1": "K1", "J1": "K1", "Q1": "O1",
+                  "OO1": "K1"}  # fmt: skip
+
+
+def boundary_correction(scenario: Scenario | str, station: str = "Port-Bloc") -> tuple[dict, Any]:
+    """The open boundary's tide corrected so that ``station`` (a gauge at the mouth) gets the
+    observed amplitudes and phases over the scenario's whole run.
+
+    One run of the scenario (the 15-day record of the baseline, with every constituent and the
+    rivers, so the friction that the gradient fit's M2-only run leaves out is in): each
+    constituent the record resolves at the station has its boundary amplitude multiplied by
+    observed / modelled and its phase lag reduced by the modelled − observed phase (both
+    analysed the same way, :func:`twinbench.analysis.tidal_skill`); one it cannot resolve
+    takes the ratio and the time shift of the line it leaks into (N2 ← M2, K2 ← S2 ← M2, …). The
+    response is not quite linear in the forcing (friction): apply it again until the errors
+    are small. Returns the new ``tide`` dict and the skill table of the run.
+    """
+    from twinbench.analysis import tidal_skill
+    from twinbench.scenarios import run
+
+    scenario = load(scenario) if not isinstance(scenario, Scenario) else scenario
+    if not scenario.tide or not scenario.tide.get("constituents"):
+        raise InputError("boundary_correction needs a scenario with a tide")
+    out = run(scenario.replace(stations=(station,), fields=False))
+    skill = tidal_skill(out).sel(station=station)
+    ratio = skill["amplitude_ratio"].to_series().dropna()
+    lag = skill["phase_error"].to_series().dropna()  # degrees, model − observed
+    constituents = {}
+    for name, (amplitude, phase) in scenario.tide["constituents"].items():
+        source = name
+        while source not in ratio.index and source in _INFERRED_FROM:
+            source = _INFERRED_FROM[source]
+        if source not in ratio.index or ratio[source] <= 0 or source not in lag.index:
+            constituents[name] = [amplitude, phase]
+            continue
+        speed = tides.CONSTITUENTS[name].frequency / tides.CONSTITUENTS[source].frequency
+        scaled = np.round(np.asarray(amplitude, float) / ratio[source], 4).tolist()
+        shifted = np.round((np.asarray(phase, float) - lag[source] * speed) % 360.0, 2).tolist()
+        constituents[name] = [scaled, shifted]
+    return {**scenario.tide, "constituents": constituents}, skill
+
+
 def scenario_values(p: Problem, theta: Parameters) -> dict:
     """The fitted values in scenario-file form (friction by zone, deepening by zone, M2)."""
     n = np.exp(np.asarray(theta.log_manning))
@@ -306,7 +351,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--warm", action="store_true",
         help="start from the scenario's friction and deepening by zone (default: n = 0.02, none)",
     )  # fmt: skip
+    parser.add_argument(
+        "--correct-boundary", metavar="STATION",
+        help="instead of the gradient fit: one run of the scenario, then the boundary tide's "
+             "amplitudes and phases corrected so that STATION (a mouth gauge) gets the observed",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.correct_boundary:
+        tide, skill = boundary_correction(args.scenario, args.correct_boundary)
+        errors = skill[["amplitude_ratio", "phase_error"]].to_dataframe().dropna()
+        print(f"at {args.correct_boundary}, model / observed amplitude and phase error (°):")
+        for name, row in errors.iterrows():
+            print(f"    {name}: {row['amplitude_ratio']:.3f}  {row['phase_error']:+.1f}")
+        print("corrected boundary constituents (amplitude m, Greenwich phase lag °):")
+        for name, (amplitude, phase) in tide["constituents"].items():
+            print(f"    {name}: [{amplitude}, {phase}]")
+        Path(args.out).write_text(json.dumps({"tide": tide}, indent=1))
+        print(f"wrote {args.out}")
+        return 0
     p = problem(args.scenario)
     print(f"M2 calibration: dt {p.dt:.2f} s, {p.steps_per_sample * p.samples} steps a period")
 
