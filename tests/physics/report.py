@@ -397,8 +397,11 @@ FINDINGS = """## Engine findings
    the adjacent cells to the face (the contract's wording), which cut MacDonald's L1(h) on 100
    cells from 9.0e-3 to 1.6e-3. Their free surface is still first order (zero slope): in this
    near-critical channel (Froude 0.986 at both ends) the end cells stay 1–3.5 cm off and the
-   depth order is 1.27 (the xfail above). Next step: a limited one-sided free-surface slope
-   in boundary cells.
+   depth order is 1.27 (the xfail above). Tried (2026-12-02, not kept): the boundary cells
+   taking their neighbour's limited η slope where the three end cells are wet. On 100 cells
+   L1(h) fell 1.6e-3 → 1.2e-4 and L1(hu) 1.8e-3 → 7e-5, but on 200 and 400 cells the run no
+   longer settled: a grid-scale sawtooth of ≈ 1 mm in the last 25 cells before the
+   near-critical outlet (finding 3, now on 200 cells as well).
 3. **No steady state on 400 cells in MacDonald's channel**: a small oscillation near
    x ≈ 950 m persists to 6000 s (100 and 200 cells settle to 1e-17 m/s); not investigated.
 4. **Fixed: friction was first order in time.** The backward-Euler damping of each SSP-RK2
