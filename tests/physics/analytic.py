@@ -410,8 +410,17 @@ def manning_normal_depth(discharge: float, manning: float, slope: float) -> floa
 # --------------------------------------------------------------------------------------------
 
 
+class _Oscillation:
+    """A periodic solution with angular frequency ``omega`` (s⁻¹)."""
+
+    @property
+    def period(self) -> float:
+        """T = 2π/ω (s)."""
+        return 2.0 * math.pi / self.omega
+
+
 @dataclass(frozen=True)
-class ThackerRadial:
+class ThackerRadial(_Oscillation):
     """Thacker (1981)'s oscillation in a paraboloid of revolution with a curved surface.
 
     SWASHES “radially-symmetrical paraboloid” (2-D, frictionless, wetting and drying), in the
@@ -451,11 +460,6 @@ class ThackerRadial:
         """A = (a² − r0²)/(a² + r0²)."""
         return (self.a**2 - self.r0**2) / (self.a**2 + self.r0**2)
 
-    @property
-    def period(self) -> float:
-        """T = 2π/ω (s)."""
-        return 2.0 * math.pi / self.omega
-
     def _r2(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (np.asarray(x) - 0.5 * self.length) ** 2 + (np.asarray(y) - 0.5 * self.length) ** 2
 
@@ -486,7 +490,7 @@ class ThackerRadial:
 
 
 @dataclass(frozen=True)
-class ThackerPlanar:
+class ThackerPlanar(_Oscillation):
     """Thacker (1981)'s planar surface rotating in a paraboloid of revolution.
 
     SWASHES “planar surface in a paraboloid” (2-D, frictionless, wetting and drying), in the
@@ -520,11 +524,6 @@ class ThackerPlanar:
     def omega(self) -> float:
         """Angular frequency ω = √(2 g h0)/a (s⁻¹)."""
         return math.sqrt(2.0 * self.g * self.h0) / self.a
-
-    @property
-    def period(self) -> float:
-        """T = 2π/ω (s)."""
-        return 2.0 * math.pi / self.omega
 
     def bed(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Bed elevation z (m)."""
@@ -561,7 +560,7 @@ class ThackerPlanar:
 
 
 @dataclass(frozen=True)
-class Seiche:
+class Seiche(_Oscillation):
     """A linear standing wave in a closed, flat basin of depth H on 0 ≤ x ≤ L.
 
     Mode m (k = mπ/L) of the linearised equations ∂t η + H ∂x u = 0, ∂t u + g ∂x η = 0::
@@ -593,11 +592,6 @@ class Seiche:
     def omega(self) -> float:
         """ω = k √(g H) (s⁻¹)."""
         return self.wavenumber * math.sqrt(self.g * self.depth)
-
-    @property
-    def period(self) -> float:
-        """T = 2π/ω (s)."""
-        return 2.0 * math.pi / self.omega
 
     def surface(self, x: np.ndarray, t: float) -> np.ndarray:
         """η (m)."""

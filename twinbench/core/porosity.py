@@ -63,6 +63,7 @@ class Porosity(eqx.Module):
     y_high: Float[Array, "ny nx"]
     x_face: Float[Array, "ny nx1"]
     y_face: Float[Array, "ny1 nx"]
+    largest_weight: Float[Array, ""]  # max(1, every w): bounds explicit diffusion's step
 
     def weights(self, axis: int) -> tuple[Array, Array]:
         """``(w_low, w_high)`` of every cell's two faces along ``axis`` (1: x, 0: y)."""
@@ -96,6 +97,8 @@ def porosity(phi, dtype, conveyance=None) -> Porosity:
         fields[f"{name}_low"] = np.take(face, np.arange(0, n), axis=axis) / phi
         fields[f"{name}_high"] = np.take(face, np.arange(1, n + 1), axis=axis) / phi
         fields[f"{name}_face"] = face
+    weights = [fields[f"{a}_{b}"] for a in "xy" for b in ("low", "high")]
+    fields["largest_weight"] = max(1.0, *(float(w.max()) for w in weights))
     return Porosity(**{k: jnp.asarray(v, dtype) for k, v in fields.items()})
 
 

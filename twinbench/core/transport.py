@@ -240,6 +240,5 @@ def diffusive_rate(transports, grid: Grid, porosity: Porosity | None = None) -> 
     k = jnp.max(jnp.stack([jnp.asarray(t.diffusivity) for t in transports]))
     rate = 2.0 * k * (1.0 / grid.dx**2 + 1.0 / grid.dy**2)
     if porosity is not None:
-        weights = (porosity.x_low, porosity.x_high, porosity.y_low, porosity.y_high)
-        rate = rate * jnp.maximum(jnp.max(jnp.stack([jnp.max(w) for w in weights])), 1.0)
+        rate = rate * porosity.largest_weight
     return rate
