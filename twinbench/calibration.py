@@ -55,6 +55,7 @@ class Problem:
     m2_factor: float  # f of M2
     scenario_manning: np.ndarray | None = None  # the scenario's Manning n by zone, if given so
     scenario_deepening: np.ndarray | None = None  # the scenario's deepening (m) by zone
+    m4_mask: np.ndarray | None = None  # 1 where a station's M4 enters the loss (None: all)
 
 
 class Parameters(eqx.Module):
@@ -71,8 +72,17 @@ def problem(
     stations: Sequence[str] = ("Port-Bloc", "Royan", "Pauillac", "Bordeaux"),
     samples: int = 24,
     cfl_margin: float = 0.8,
+    m4_stations: Sequence[str] | None = None,
 ) -> Problem:
-    """The M2 calibration problem of a scenario (its domain, rivers, physics and M2 tide)."""
+    """The M2 calibration problem of a scenario (its domain, rivers, physics and M2 tide).
+
+    ``m4_stations`` limits the M4 misfit to those of ``stations`` (default: all of them), e.g.
+    to leave out gauges whose M4 a coarse grid cannot represent (a harbour at the mouth).
+    """
+    if m4_stations is not None:
+        unknown = sorted(set(m4_stations) - set(stations))
+        if unknown:
+            raise InputError(f"m4_stations {unknown} are not among the stations {list(stations)}")
     scenario = load(scenario) if not isinstance(scenario, Scenario) else scenario
     if scenario.tide is None or "M2" not in (scenario.tide.get("constituents") or {}):
         raise InputError("calibration needs a scenario whose tide has an M2 constituent")
@@ -122,6 +132,9 @@ def problem(
         m2_factor=float(f[0]),
         scenario_manning=by_zone(friction),
         scenario_deepening=by_zone(scenario_deepen),
+        m4_mask=None
+        if m4_stations is None
+        else np.array([float(s in m4_stations) for s in stations]),
     )
 
 
@@ -194,7 +207,8 @@ def loss(p: Problem, theta: Parameters, state: core.State, m4_weight: float = 0.
     obs2 = jnp.asarray(p.observed_m2)
     obs4 = jnp.asarray(p.observed_m4) * p.m2_factor**2  # M4's nodal factor is f(M2)², as |m4|'s
     misfit = jnp.sum(jnp.abs(m2 - obs2) ** 2 / jnp.abs(obs2) ** 2)
-    misfit = misfit + m4_weight * jnp.sum((jnp.abs(m4) - obs4) ** 2 / obs4**2)
+    mask = 1.0 if p.m4_mask is None else jnp.asarray(p.m4_mask)
+    misfit = misfit + m4_weight * jnp.sum(mask * (jnp.abs(m4) - obs4) ** 2 / obs4**2)
     return misfit, (m2, m4, final)
 
 
@@ -348,6 +362,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="weight of the M4 amplitude misfit against the complex M2 one (default 0.5)",
     )  # fmt: skip
     parser.add_argument(
+        "--m4-stations", nargs="+", metavar="STATION",
+        help="compare M4 only at these gauges (default: all four)",
+    )  # fmt: skip
+    parser.add_argument(
         "--warm", action="store_true",
         help="start from the scenario's friction and deepening by zone (default: n = 0.02, none)",
     )  # fmt: skip
@@ -369,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         Path(args.out).write_text(json.dumps({"tide": tide}, indent=1))
         print(f"wrote {args.out}")
         return 0
-    p = problem(args.scenario)
+    p = problem(args.scenario, m4_stations=args.m4_stations)
     print(f"M2 calibration: dt {p.dt:.2f} s, {p.steps_per_sample * p.samples} steps a period")
 
     def show(k: int, value: float, theta: Parameters, stations: list[dict]) -> None:

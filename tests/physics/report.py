@@ -402,8 +402,20 @@ FINDINGS = """## Engine findings
    L1(h) fell 1.6e-3 → 1.2e-4 and L1(hu) 1.8e-3 → 7e-5, but on 200 and 400 cells the run no
    longer settled: a grid-scale sawtooth of ≈ 1 mm in the last 25 cells before the
    near-critical outlet (finding 3, now on 200 cells as well).
-3. **No steady state on 400 cells in MacDonald's channel**: a small oscillation near
-   x ≈ 950 m persists to 6000 s (100 and 200 cells settle to 1e-17 m/s); not investigated.
+3. **No steady state on 400 cells in MacDonald's channel, and end-cell errors that do not
+   converge** (measured 2026-12-02, after finding 4): 100 and 200 cells settle (≤ 3e-17 m/s);
+   400 cells still change by 1.5e-5 m/s after 6000 s, most at the inflow cell. The depth
+   errors of the first four cells zig-zag and do not shrink with Δx: −3.5, +2.1, −1.8, +0.5 cm
+   on 100 cells, −1.2, +2.2, −1.5, +0.4 cm on 200, while the middle converges (1.5e-4 →
+   3.5e-5 m); the first cell's centre discharge is 7.4 % / 3.7 % low. Not the imposed inflow:
+   with the HLL flux carrying the inflow's mass instead of q exactly the errors are the same
+   to 1e-4 m (tried, not kept). Why this channel magnifies them: the momentum flux
+   q²/h + g h²/2 is stationary in h at critical flow (∂/∂h = g h (1 − Fr²) = 0.028 g h at
+   Fr 0.986), so near the ends the discrete steady state hardly constrains h, and an O(Δx)
+   residual of the boundary cells' reconstruction moves h there ≈ 36× more than in the
+   interior. A fix has to make the boundary cells' reconstruction consistent with the outer
+   state to second order (a ghost cell built from it); the neighbour slope of finding 2 was
+   not enough.
 4. **Fixed: friction was first order in time.** The backward-Euler damping of each SSP-RK2
    stage, hU*/(1 + Δt k), is stable and keeps steady states exact (finding 1), but the average
    of the two stages made it first order in Δt (damped inertial oscillation: 8.1e-3 at

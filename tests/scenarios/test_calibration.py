@@ -71,6 +71,24 @@ def test_the_m4_weight_scales_the_m4_misfit_only(problem):
     assert misfit > 0.01  # not vacuous: the initial parameters miss M4
 
 
+def test_m4_stations_leave_the_other_gauges_m4_out_of_the_loss(problem):
+    """With ``m4_stations`` only those gauges' M4 misfit is added to the M2 one."""
+    import dataclasses
+
+    theta = cal.initial_parameters(problem)
+    masked = dataclasses.replace(problem, m4_mask=np.array([0.0, 1.0, 0.0]))  # Pauillac only
+    with problem.model.precision():
+        state = problem.model.state
+        full, (m2, m4, _) = cal.loss(masked, theta, state, m4_weight=1.0)
+        m2_only = cal.loss(masked, theta, state, m4_weight=0.0)[0]
+    pauillac = cal.report(problem, m2, m4)[1]
+    assert pauillac["station"] == "Pauillac"
+    misfit = (pauillac["M4_amplitude"] / pauillac["M4_amplitude_observed"] - 1.0) ** 2
+    assert float(full - m2_only) == pytest.approx(misfit, rel=1e-4)
+    with pytest.raises(ValueError, match="Royan"):
+        cal.problem("gironde", stations=("Port-Bloc", "Pauillac"), m4_stations=("Royan",))
+
+
 def test_boundary_correction_brings_the_mouth_gauge_to_the_observed_tide():
     """Forcing 30 % too weak and 20° late (3-day runs: M2 resolved, the semidiurnal lines it
     cannot separate from M2 follow it). One correction of the boundary by observed/modelled
