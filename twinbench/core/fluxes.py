@@ -38,6 +38,7 @@ class Directional(NamedTuple):
     dhun: Array
     dhut: Array
     rate: Array
+    mass: Array | None = None  # the mass flux at the n + 1 faces (what tracers ride on)
 
 
 def limited_slope(q: Array, axis: int) -> Array:
@@ -275,4 +276,4 @@ def directional_tendency(
             hi(wave_speed) * jnp.maximum(w_high, 1.0), lo(wave_speed) * jnp.maximum(w_low, 1.0)
         )
         rate = rate * inv_spacing
-    return Directional(dh, dhun, dhut, rate)
+    return Directional(dh, dhun, dhut, rate, mass)

@@ -90,18 +90,23 @@ def _along(h, eta, un, ut, axis, spacing, low, high, t, g, dry_depth, porosity) 
     """Tendencies along one axis; an axis one cell long between two walls carries no flow."""
     if h.shape[axis] == 1 and isinstance(low, Wall) and isinstance(high, Wall):
         zero = jnp.zeros_like(h)
-        return Directional(zero, zero, zero, zero)
+        faces = list(h.shape)
+        faces[axis] = 2
+        return Directional(zero, zero, zero, zero, jnp.zeros(faces, h.dtype))
     weights = None if porosity is None else porosity.weights(axis)
     return directional_tendency(h, eta, un, ut, axis, spacing, low, high, t, g, dry_depth, weights)
 
 
 class Tendency(NamedTuple):
-    """d/dt of (h, hu, hv) and the stable-step rate Σ (wave speed / Δ) + 2ν Σ 1/Δ² (s⁻¹)."""
+    """d/dt of (h, hu, hv), the stable-step rate Σ (wave speed / Δ) + 2ν Σ 1/Δ² (s⁻¹), and the
+    face mass fluxes ``(x faces (ny, nx+1), y faces (ny+1, nx))`` the depth tendency comes from
+    (the tracers' transport rides on them)."""
 
     dh: Array
     dhu: Array
     dhv: Array
     rate: Array
+    mass: tuple[Array, Array] | None = None
 
 
 def tendency(state: State, params: Params, grid: Grid) -> Tendency:
@@ -123,4 +128,4 @@ def tendency(state: State, params: Params, grid: Grid) -> Tendency:
         dhu = dhu + surf_u
         dhv = dhv + surf_v
     diffusive_rate = 2.0 * params.viscosity * (1.0 / grid.dx**2 + 1.0 / grid.dy**2)
-    return Tendency(dh, dhu, dhv, x.rate + y.rate + diffusive_rate)
+    return Tendency(dh, dhu, dhv, x.rate + y.rate + diffusive_rate, (x.mass, y.mass))

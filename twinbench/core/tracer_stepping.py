@@ -28,6 +28,7 @@ from twinbench.core import sediment as sed
 from twinbench.core import stepping
 from twinbench.core.terms import tendency
 from twinbench.core.transport import (
+    FaceFluxes,
     Transport,
     concentration,
     diffusive_rate,
@@ -91,8 +92,13 @@ def _exchange(state: State, tracers: Tracers, params: Params, tp: TracerParams, 
     return Tracers(content, deposited)
 
 
-def _transport(before: State, content: dict, params: Params, tp: TracerParams, grid, dt) -> dict:
-    fluxes = face_mass_fluxes(before, params, grid)
+def _transport(before: State, content: dict, params: Params, tp: TracerParams, grid, dt, tend=None):
+    """One SSP-RK2 stage of every tracer on the mass fluxes of the flow stage from ``before``
+    (those of its tendency ``tend`` where given: not computed twice)."""
+    if tend is not None and tend.mass is not None:
+        fluxes = FaceFluxes(*tend.mass)
+    else:
+        fluxes = face_mass_fluxes(before, params, grid)
     return {
         k: transport_stage(
             before.h,
@@ -111,10 +117,12 @@ def _transport(before: State, content: dict, params: Params, tp: TracerParams, g
 
 def _step(state, tracers, params, tp, grid, dt, rates=None):
     tracers = _exchange(state, tracers, params, tp, 0.5 * dt)
+    rates = tendency(state, params, grid) if rates is None else rates
     first = stepping._stage(state, params, grid, dt, rates=rates)
-    content1 = _transport(state, tracers.content, params, tp, grid, dt)
-    second = stepping._stage(first, params, grid, dt)
-    content2 = _transport(first, content1, params, tp, grid, dt)
+    content1 = _transport(state, tracers.content, params, tp, grid, dt, rates)
+    rates = tendency(first, params, grid)
+    second = stepping._stage(first, params, grid, dt, rates=rates)
+    content2 = _transport(first, content1, params, tp, grid, dt, rates)
     new = stepping._combine(state, second, dt)
     content = {k: 0.5 * (tracers.content[k] + content2[k]) for k in content2}
     tracers = _exchange(new, Tracers(content, tracers.deposited), params, tp, 0.5 * dt)
@@ -173,13 +181,40 @@ def run_with_tracers(
 
 
 def _adaptive_step(state, tracers, params, tp, grid, t_end):
-    tend = tendency(state, params, grid)
-    rate = jnp.max(tend.rate)
-    if tp.transport:
-        rate = rate + diffusive_rate(list(tp.transport.values()), grid, params.porosity)
-    dt = params.cfl / jnp.maximum(rate, 1e-30)
-    dt = jnp.minimum(jnp.minimum(dt, params.max_dt), t_end - state.t)
-    new, tracers = _step(state, tracers, params, tp, grid, dt, rates=tend)
+    """One step of :func:`_step` with Δt from the CFL and diffusion limits of ``state``.
+
+    As in :func:`twinbench.core.stepping._adaptive_step`, the two stages are a two-trip loop
+    (XLA:CPU would otherwise recompute the first stage, flow and tracers, inside every consumer
+    of the second: 2.3–4× slower, docs/performance.md). The first trip sets Δt from its own
+    tendency and applies the first half of the bed exchange; the second reuses Δt.
+    """
+    diffusive = (
+        diffusive_rate(list(tp.transport.values()), grid, params.porosity) if tp.transport else 0.0
+    )
+
+    def trip(carry, first_trip):
+        s, content, deposited, start, dt = carry
+        tend = tendency(s, params, grid)
+        limit = params.cfl / jnp.maximum(jnp.max(tend.rate) + diffusive, 1e-30)
+        limit = jnp.minimum(jnp.minimum(limit, params.max_dt), t_end - s.t)
+        dt = jnp.where(first_trip, limit, dt)
+        if tp.sediment:  # m ← S(Δt/2; τ_b(Uⁿ)) m before the first stage only
+            exchanged = _exchange(s, Tracers(content, deposited), params, tp, 0.5 * dt)
+            pick = lambda a, b: {k: jnp.where(first_trip, a[k], b[k]) for k in b}  # noqa: E731
+            content = pick(exchanged.content, content)
+            deposited = pick(exchanged.deposited, deposited)
+        start = {k: jnp.where(first_trip, content[k], start[k]) for k in content}
+        new = stepping._stage(s, params, grid, dt, rates=tend)
+        content = _transport(s, content, params, tp, grid, dt, tend)
+        return (new, content, deposited, start, dt), None
+
+    zero = jnp.zeros((), state.h.dtype)
+    init = (state, tracers.content, tracers.deposited, tracers.content, zero)
+    trips = jnp.array([True, False])
+    (second, content2, deposited, start, dt), _ = lax.scan(trip, init, trips)
+    new = stepping._combine(state, second, dt)
+    content = {k: 0.5 * (start[k] + content2[k]) for k in content2}
+    tracers = _exchange(new, Tracers(content, deposited), params, tp, 0.5 * dt)
     t_new = jnp.where(t_end - new.t <= 1e-12 * jnp.maximum(jnp.abs(t_end), 1.0), t_end, new.t)
     return eqx.tree_at(lambda s: s.t, new, t_new), tracers, dt
 
