@@ -32,7 +32,6 @@ from twinbench.core.transport import (
     Transport,
     concentration,
     diffusive_rate,
-    face_mass_fluxes,
     transport_stage,
 )
 from twinbench.core.types import Grid, Params, State
@@ -92,13 +91,10 @@ def _exchange(state: State, tracers: Tracers, params: Params, tp: TracerParams, 
     return Tracers(content, deposited)
 
 
-def _transport(before: State, content: dict, params: Params, tp: TracerParams, grid, dt, tend=None):
-    """One SSP-RK2 stage of every tracer on the mass fluxes of the flow stage from ``before``
-    (those of its tendency ``tend`` where given: not computed twice)."""
-    if tend is not None and tend.mass is not None:
-        fluxes = FaceFluxes(*tend.mass)
-    else:
-        fluxes = face_mass_fluxes(before, params, grid)
+def _transport(before: State, content: dict, params: Params, tp: TracerParams, grid, dt, tend):
+    """One SSP-RK2 stage of every tracer on the mass fluxes of the flow stage from ``before``,
+    those its tendency ``tend`` computed (:attr:`~twinbench.core.terms.Tendency.mass`)."""
+    fluxes = FaceFluxes(*tend.mass)
     return {
         k: transport_stage(
             before.h,
@@ -115,9 +111,9 @@ def _transport(before: State, content: dict, params: Params, tp: TracerParams, g
     }
 
 
-def _step(state, tracers, params, tp, grid, dt, rates=None):
+def _step(state, tracers, params, tp, grid, dt):
     tracers = _exchange(state, tracers, params, tp, 0.5 * dt)
-    rates = tendency(state, params, grid) if rates is None else rates
+    rates = tendency(state, params, grid)
     first = stepping._stage(state, params, grid, dt, rates=rates)
     content1 = _transport(state, tracers.content, params, tp, grid, dt, rates)
     rates = tendency(first, params, grid)
@@ -199,11 +195,13 @@ def _adaptive_step(state, tracers, params, tp, grid, t_end):
         limit = jnp.minimum(jnp.minimum(limit, params.max_dt), t_end - s.t)
         dt = jnp.where(first_trip, limit, dt)
         if tp.sediment:  # m ← S(Δt/2; τ_b(Uⁿ)) m before the first stage only
-            exchanged = _exchange(s, Tracers(content, deposited), params, tp, 0.5 * dt)
-            pick = lambda a, b: {k: jnp.where(first_trip, a[k], b[k]) for k in b}  # noqa: E731
-            content = pick(exchanged.content, content)
-            deposited = pick(exchanged.deposited, deposited)
-        start = {k: jnp.where(first_trip, content[k], start[k]) for k in content}
+
+            def exchange():
+                exchanged = _exchange(s, Tracers(content, deposited), params, tp, 0.5 * dt)
+                return exchanged.content, exchanged.deposited, exchanged.content
+
+            kept = (content, deposited, start)
+            content, deposited, start = lax.cond(first_trip, exchange, lambda: kept)
         new = stepping._stage(s, params, grid, dt, rates=tend)
         content = _transport(s, content, params, tp, grid, dt, tend)
         return (new, content, deposited, start, dt), None
