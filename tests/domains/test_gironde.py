@@ -15,10 +15,13 @@ import twinbench
 from twinbench import tides
 from twinbench.domains import gironde, gironde_rivers, gironde_stations, locate_stations
 from twinbench.domains.gironde import (
+    DEFAULT_DEPTHS,
+    GARONNE_MOUTH,
     THALWEG,
     _land_rings,
     _project,
     _rasterize_even_odd,
+    polyline_distance,
     transformer,
 )
 
@@ -247,9 +250,10 @@ def test_porosity_gives_the_rivers_their_width(coarse):
 @pytest.mark.parametrize("resolution", ["coarse", "default"])
 def test_dual_porosity_of_the_staircase_rivers(resolution):
     """River cells narrower than a cell: conveyance ψ = λ² φ with λ = |cos θ| + |sin θ| of the
-    river's heading, in [1, √2]; elsewhere ψ = φ. Their storage Σ φ Δ² is the river water of
-    the sub-grid within 7 % (measured 0.94 at 1 500 m, 1.04 at 500 m; the single porosity
-    stored 1.38× and 1.32×)."""
+    river's heading, in [1, √2]; a river m = λb/Δ > 1 paths wide (b/Δ = λφ) ψ = λ^(2/m) φ,
+    at most √2; elsewhere ψ = φ. Their storage Σ φ Δ² is the river water of the sub-grid within
+    7 % (measured 0.94 at 1 500 m, 1.04 at 500 m; the single porosity stored 1.38× and
+    1.32×)."""
     ds = gironde(resolution)
     phi, psi = ds["porosity"].values, ds["conveyance"].values
     lam = ds["path_factor"].values
@@ -262,6 +266,29 @@ def test_dual_porosity_of_the_staircase_rivers(resolution):
     np.testing.assert_array_equal(psi[~corrected], phi[~corrected])
     narrow = corrected & (psi < 1.0)
     np.testing.assert_allclose(psi[narrow] / phi[narrow], lam[narrow] ** 2, rtol=1e-12)
+    wide = corrected & (psi >= 1.0)
+    assert wide.any()  # both grids have rivers more than one path wide
+    paths = (phi * lam**2)[wide & (phi < 1.0)]
+    ratio = (psi / phi)[wide & (phi < 1.0)]
+    np.testing.assert_allclose(ratio, lam[wide & (phi < 1.0)] ** (2.0 / paths), rtol=1e-12)
+    assert psi.max() <= np.sqrt(2.0) + 1e-12
+    assert ((psi / phi)[wide] <= lam[wide] ** 2 * (1.0 + 1e-12)).all()
     assert (psi >= phi).all()
     storage = phi[river].sum() / ds["water_fraction"].values[river].sum()
     assert abs(storage - 1.0) < 0.07, storage
+
+
+@pytest.mark.parametrize("resolution", [500.0, 250.0])
+def test_the_garonne_keeps_its_depth_through_the_confluence(resolution):
+    """The thalweg's end and the Garonne's first vertex both mark the Bec d'Ambès tip, so the
+    water between the estuary's channel and the Garonne's took the banks' shore ramp: 1.9 and
+    4.9 m cells across the Garonne's mouth at 500 m, where its M2 fell 0.25 m in one cell.
+    Along GARONNE_MOUTH the cells are now at least 5 m deep and mostly the river's 7 m."""
+    ds = gironde(resolution)
+    x, y = np.meshgrid(ds.x.values, ds.y.values)
+    distance, _ = polyline_distance(x, y, _project(np.asarray(GARONNE_MOUTH)))
+    on_line = (distance <= 0.5 * resolution) & (ds.depth.values > 0)
+    depths = ds.depth.values[on_line]
+    assert on_line.sum() >= 5  # not vacuous: the line crosses water
+    assert depths.min() >= 5.0, np.sort(depths)
+    assert np.median(depths) >= DEFAULT_DEPTHS["garonne"]

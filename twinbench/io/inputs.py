@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from twinbench.core.porosity import MAX_CONVEYANCE
 from twinbench.core.porosity import MINIMUM as MINIMUM_POROSITY
 from twinbench.io import cf
 
@@ -213,9 +214,11 @@ def parse_inputs(inputs: Any) -> GridInputs:
             f"{porosity.min()!r} … {porosity.max()!r}"
         )
     conveyance = _field(inputs, "conveyance", x, y)
-    if conveyance is not None and (conveyance.min() < 0.0 or conveyance.max() > 1.0):
+    if conveyance is not None and (
+        conveyance.min() < 0.0 or conveyance.max() > MAX_CONVEYANCE * (1 + 1e-12)
+    ):
         raise InputError(
-            f"the conveyance porosity ({cf.ROLE} 'conveyance') must be within [0, 1], got "
+            f"the conveyance porosity ({cf.ROLE} 'conveyance') must be within [0, √2], got "
             f"{conveyance.min()!r} … {conveyance.max()!r}"
         )
     zeros = np.zeros_like(depth)
