@@ -268,11 +268,12 @@ def test_dual_porosity_of_the_staircase_rivers(resolution):
     np.testing.assert_allclose(psi[narrow] / phi[narrow], lam[narrow] ** 2, rtol=1e-12)
     wide = corrected & (psi >= 1.0)
     assert wide.any()  # both grids have rivers more than one path wide
-    paths = (phi * lam**2)[wide & (phi < 1.0)]
-    ratio = (psi / phi)[wide & (phi < 1.0)]
-    np.testing.assert_allclose(ratio, lam[wide & (phi < 1.0)] ** (2.0 / paths), rtol=1e-12)
+    known = wide & (phi < 1.0)  # b/Δ = λφ known: m = λ²φ paths
+    paths = phi[known] * lam[known] ** 2
+    ratio = psi[known] / phi[known]
+    np.testing.assert_allclose(ratio, lam[known] ** (2.0 / paths), rtol=1e-12)
     assert psi.max() <= np.sqrt(2.0) + 1e-12
-    assert ((psi / phi)[wide] <= lam[wide] ** 2 * (1.0 + 1e-12)).all()
+    assert (psi[wide] / phi[wide] <= lam[wide] ** 2 * (1.0 + 1e-12)).all()
     assert (psi >= phi).all()
     storage = phi[river].sum() / ds["water_fraction"].values[river].sum()
     assert abs(storage - 1.0) < 0.07, storage
