@@ -415,7 +415,20 @@ FINDINGS = """## Engine findings
    residual of the boundary cells' reconstruction moves h there ≈ 36× more than in the
    interior. A fix has to make the boundary cells' reconstruction consistent with the outer
    state to second order (a ghost cell built from it); the neighbour slope of finding 2 was
-   not enough.
+   not enough. Nor was that ghost cell (tried 2026-12-02, not kept): a first pass of the
+   boundaries' outer states, whose η and u then act as a ghost value half a cell beyond the
+   boundary cell (van Leer slope between it and the neighbour; depth slope = η slope minus the
+   continued bed slope; a second pass of the outer states from the new face values; walls and
+   transmissive sides unchanged). L1(h) on 100 cells fell 1.6e-3 → 3.0e-4 and L1(hu)
+   1.8e-3 → 2.8e-4, but 200 and 400 cells no longer settle (1.3e-6 and 2.9e-6 m/s after 6000 s,
+   still 1.5e-6 after 20 000 s, and at Courant number 0.2): an odd–even sawtooth of ±1 mm over
+   the last 25 cells and ±1–3 mm in the first 10, i.e. where Fr > 0.95. With η alone taken
+   from the ghost the same; with u alone nothing gained. The sawtooth is a near-null mode of
+   the steady discrete equations there: a zig-zag of h at constant q leaves the mass flux
+   unchanged and the momentum flux stationary (∂/∂h ∝ 1 − Fr²), and the HLL flux damps it
+   through its slow wave only, ∝ |u − c| → 0; the limiter, switching at the zig-zag's extrema,
+   keeps it alive. What is left to try: a boundary closure that damps that mode (e.g. a
+   Riemann-invariant ghost state built from the neighbour cell, not the boundary cell).
 4. **Fixed: friction was first order in time.** The backward-Euler damping of each SSP-RK2
    stage, hU*/(1 + Δt k), is stable and keeps steady states exact (finding 1), but the average
    of the two stages made it first order in Δt (damped inertial oscillation: 8.1e-3 at
