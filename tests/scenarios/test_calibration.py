@@ -114,3 +114,50 @@ def test_boundary_correction_brings_the_mouth_gauge_to_the_observed_tide():
     assert abs(float(once["phase_error"].sel(constituent="M2"))) < 2.0
     _, twice = cal.boundary_correction(scenario.replace(tide=tide), "Port-Bloc")
     assert abs(float(twice["amplitude_ratio"].sel(constituent="M2")) - 1.0) < 0.02
+
+
+def _skill(stations, m2_ratio, m2_lag, m4_ratio):
+    """A tidal_skill table (its variables and coordinates) with the given full-run errors."""
+    import xarray as xr
+
+    shape = (len(stations), 2)
+    coords = {"station": list(stations), "constituent": ["M2", "M4"]}
+    return xr.Dataset(
+        {
+            "amplitude_ratio": (
+                ("station", "constituent"),
+                np.tile([m2_ratio, m4_ratio], (shape[0], 1)),
+            ),
+            "phase_error": (("station", "constituent"), np.tile([m2_lag, 0.0], (shape[0], 1))),
+        },
+        coords=coords,
+    )
+
+
+def test_full_run_targets_give_the_full_runs_misfit_at_the_starting_values(problem):
+    """Output space mapping: with the full run 10 % high and 6° late in M2 and 1.5× in M4 at
+    every gauge, the mapped loss at the same parameters is that full run's misfit: per gauge
+    |1.1 e^{−6° i} − 1|² for M2 and w (1.5 − 1)² for M4."""
+    theta = cal.initial_parameters(problem, from_scenario=True)
+    skill = _skill(problem.stations, 1.1, 6.0, 1.5)
+    mapped, ratios = cal.full_run_targets(problem, theta, skill, spin_periods=0.25)
+    assert ratios["Pauillac"] == {"M2_ratio": 1.1, "M2_phase_error": 6.0, "M4_ratio": 1.5}
+    with problem.model.precision():
+        state = cal.spin_up(problem, theta, problem.model.state, 0.25)
+        value = float(cal.loss(mapped, theta, state, m4_weight=0.5)[0])
+    r2 = 1.1 * np.exp(-1j * np.deg2rad(6.0))
+    expected = len(problem.stations) * (abs(r2 - 1.0) ** 2 / abs(1.0) ** 2 + 0.5 * 0.25)
+    assert value == pytest.approx(expected, rel=1e-3)
+    # The targets are the observations moved by the full run's error: a full run that matched
+    # every gauge (ratios 1, no lag) leaves the M2-only period's own harmonics as the targets.
+    exact, _ = cal.full_run_targets(problem, theta, _skill(problem.stations, 1.0, 0.0, 1.0), 0.25)
+    with problem.model.precision():
+        assert float(cal.loss(exact, theta, state)[0]) < 1e-8
+
+
+def test_full_run_targets_need_the_full_runs_m2_and_m4(problem):
+    theta = cal.initial_parameters(problem, from_scenario=True)
+    with pytest.raises(ValueError, match="Pauillac"):
+        skill = _skill(problem.stations, 1.0, 0.0, 1.0)
+        skill["amplitude_ratio"].loc[{"station": "Pauillac", "constituent": "M4"}] = np.nan
+        cal.full_run_targets(problem, theta, skill, spin_periods=0.25)
