@@ -342,7 +342,10 @@ def boundary_correction(scenario: Scenario | str, station: str = "Port-Bloc") ->
     analysed the same way, :func:`twinbench.analysis.tidal_skill`); one it cannot resolve
     takes the ratio and the time shift of the line it leaks into (N2 ← M2, K2 ← S2 ← M2, …). The
     response is not quite linear in the forcing (friction): apply it again until the errors
-    are small. Returns the new ``tide`` dict and the skill table of the run.
+    are small. Overtides and compound tides (M4, MS4, …) keep their boundary values: at a mouth
+    gauge they are mostly made on the spot (at Port-Bloc, the jet past the Pointe de Grave) and
+    do not scale with their boundary value; fit them on the gauges up the estuary instead
+    (docs/gironde.md). Returns the new ``tide`` dict and the skill table of the run.
     """
     from twinbench.analysis import tidal_skill
     from twinbench.scenarios import run
@@ -356,6 +359,9 @@ def boundary_correction(scenario: Scenario | str, station: str = "Port-Bloc") ->
     lag = skill["phase_error"].to_series().dropna()  # degrees, model − observed
     constituents = {}
     for name, (amplitude, phase) in scenario.tide["constituents"].items():
+        if tides.CONSTITUENTS[name].shallow:
+            constituents[name] = [amplitude, phase]
+            continue
         source = name
         while source not in ratio.index and source in _INFERRED_FROM:
             source = _INFERRED_FROM[source]
@@ -367,6 +373,82 @@ def boundary_correction(scenario: Scenario | str, station: str = "Port-Bloc") ->
         shifted = np.round((np.asarray(phase, float) - lag[source] * speed) % 360.0, 2).tolist()
         constituents[name] = [scaled, shifted]
     return {**scenario.tide, "constituents": constituents}, skill
+
+
+def fit_overtide(
+    scenario: Scenario | str,
+    name: str = "M4",
+    stations: Sequence[str] = ("Pauillac", "Bordeaux"),
+    probe: float = 0.05,
+) -> tuple[dict, dict]:
+    """The open boundary's overtide (e.g. M4, uniform along the side) that brings its amplitude
+    at ``stations`` closest to the observed: the largest relative amplitude error,
+    max_s | |Z_s| / A_obs,s − 1 |, is minimised (the skill criterion of docs/gironde.md).
+
+    The shelf's own overtide enters at the boundary (the model makes the rest inside), and what
+    reaches a gauge from it is linear in the boundary value: two runs of the scenario, as it is
+    and with ``probe`` metres added at phase 0, give the complex transfer T_s per gauge, and the
+    modelled constant is Z_s(x) = Z_s(x₀) + T_s (x − x₀) for a boundary value x = A e^{−iG}
+    (Greenwich lag G). The minimum is found on a 1 mm × 0.5° grid of A ≤ 0.5 m. The amplitude
+    is what is fitted (the estuary gauges' overtide is mostly made inside, so a complex fit
+    would trade amplitude for phase); the phases are reported. Returns the new ``tide`` dict
+    and, per station, T and the observed, starting and predicted amplitude ratios and phase
+    errors (check them with a run: :func:`twinbench.analysis.tidal_skill`).
+    """
+    from twinbench.analysis import tidal_skill
+    from twinbench.scenarios import run
+
+    scenario = load(scenario) if not isinstance(scenario, Scenario) else scenario
+    if name not in tides.CONSTITUENTS or not tides.CONSTITUENTS[name].shallow:
+        raise InputError(f"{name!r} is not an overtide or compound tide (M4, MS4, M6, …)")
+    if not scenario.tide or not scenario.tide.get("constituents"):
+        raise InputError("fit_overtide needs a scenario with a tide")
+    if not stations:
+        raise InputError("fit_overtide needs at least one station")
+    amplitude, phase = scenario.tide["constituents"].get(name, [0.0, 0.0])
+    if np.ndim(amplitude) or np.ndim(phase):
+        raise InputError(f"fit_overtide fits a uniform {name}: give it one amplitude and phase")
+    x0 = float(amplitude) * np.exp(-1j * np.deg2rad(float(phase)))
+
+    def constants(value: complex) -> tuple[np.ndarray, np.ndarray]:
+        a, g = abs(value), float(np.rad2deg(-np.angle(value)) % 360.0)
+        tide = {**scenario.tide, "constituents": {**scenario.tide["constituents"], name: [a, g]}}
+        out = run(scenario.replace(tide=tide, stations=tuple(stations), fields=False))
+        skill = tidal_skill(out).sel(constituent=name)
+
+        def z(kind: str) -> np.ndarray:  # complex A e^{−iG} at the stations
+            amplitude, lag = skill[f"{kind}_amplitude"], skill[f"{kind}_phase"]
+            return (amplitude * np.exp(-1j * np.deg2rad(lag))).sel(station=list(stations)).values
+
+        model, observed = z("model"), z("observed")
+        if not np.isfinite(model).all() or not np.isfinite(observed).all():
+            raise InputError(f"the run does not resolve {name} at every one of {list(stations)}")
+        return model, observed
+
+    start, observed = constants(x0)
+    transfer = (constants(x0 + probe)[0] - start) / probe
+    amplitudes = np.arange(0.0, 0.5005, 0.001)[:, None, None]
+    phases = np.deg2rad(np.arange(0.0, 360.0, 0.5))[None, :, None]
+    trial = start + transfer * (amplitudes * np.exp(-1j * phases) - x0)
+    cost = np.max(np.abs(np.abs(trial) / np.abs(observed) - 1.0), axis=-1)
+    k, m = np.unravel_index(np.argmin(cost), cost.shape)
+    best = float(amplitudes[k, 0, 0]) * np.exp(-1j * float(phases[0, m, 0]))
+    predicted = start + transfer * (best - x0)
+    fitted = [round(float(abs(best)), 4), round(float(np.rad2deg(-np.angle(best)) % 360.0), 1)]
+    lag = lambda z: float((np.rad2deg(np.angle(observed[s] / z[s]))) % 360.0)  # noqa: E731
+    report = {}
+    for s, station in enumerate(stations):
+        report[station] = {
+            "transfer": abs(transfer[s]),
+            "transfer_lag": float(np.rad2deg(-np.angle(transfer[s])) % 360.0),
+            "observed": abs(observed[s]),
+            "start_ratio": abs(start[s]) / abs(observed[s]),
+            "start_phase_error": (lag(start) + 180.0) % 360.0 - 180.0,
+            "predicted_ratio": abs(predicted[s]) / abs(observed[s]),
+            "predicted_phase_error": (lag(predicted) + 180.0) % 360.0 - 180.0,
+        }
+    tide = {**scenario.tide, "constituents": {**scenario.tide["constituents"], name: fitted}}
+    return tide, report
 
 
 def scenario_values(p: Problem, theta: Parameters) -> dict:
@@ -406,6 +488,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="start from the scenario's friction and deepening by zone (default: n = 0.02, none)",
     )  # fmt: skip
     parser.add_argument(
+        "--fit-overtide", metavar="NAME",
+        help="instead of the gradient fit: the boundary's overtide NAME (e.g. M4) fitted, by "
+             "two runs and its linear transfer, to the amplitudes at --overtide-stations",
+    )  # fmt: skip
+    parser.add_argument(
+        "--overtide-stations", nargs="+", metavar="STATION", default=["Pauillac", "Bordeaux"],
+        help="gauges for --fit-overtide (default: Pauillac Bordeaux)",
+    )  # fmt: skip
+    parser.add_argument(
         "--full-run-targets", action="store_true",
         help="run the scenario once at the starting values and fit the M2-only period to the "
              "targets that make that full run match the gauges (see full_run_targets)",
@@ -418,6 +509,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.full_run_targets and not args.warm:
         parser.error("--full-run-targets needs --warm (the full run is the scenario's own values)")
+    if args.fit_overtide:
+        tide, rows = fit_overtide(args.scenario, args.fit_overtide, args.overtide_stations)
+        print(f"boundary {args.fit_overtide} (amplitude m, Greenwich phase lag °): "
+              f"{tide['constituents'][args.fit_overtide]}")  # fmt: skip
+        for station, r in rows.items():
+            print(f"    {station:<10} transfer {r['transfer']:.3f} lag {r['transfer_lag']:5.1f}°  "
+                  f"model / observed {r['start_ratio']:.2f} → {r['predicted_ratio']:.2f} "
+                  f"(phase error {r['start_phase_error']:+.0f}° → "
+                  f"{r['predicted_phase_error']:+.0f}°)")  # fmt: skip
+        Path(args.out).write_text(json.dumps({"tide": tide, "stations": rows}, indent=1))
+        print(f"wrote {args.out}")
+        return 0
     if args.correct_boundary:
         tide, skill = boundary_correction(args.scenario, args.correct_boundary)
         errors = skill[["amplitude_ratio", "phase_error"]].to_dataframe().dropna()

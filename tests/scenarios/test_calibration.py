@@ -109,6 +109,7 @@ def test_boundary_correction_brings_the_mouth_gauge_to_the_observed_tide():
     assert new["M2"][1] == pytest.approx((weak["M2"][1] - late) % 360, abs=0.01)
     for line in ("S2", "N2", "K2"):  # unresolved in 2 days: M2's ratio
         assert new[line][0] / weak[line][0] == pytest.approx(new["M2"][0] / weak["M2"][0], rel=1e-3)
+    assert new["M4"] == weak["M4"]  # an overtide keeps its boundary value (made in the jet)
     tide, once = cal.boundary_correction(scenario.replace(tide=tide), "Port-Bloc")
     assert abs(float(once["amplitude_ratio"].sel(constituent="M2")) - 1.0) < (1.0 - ratio) / 4
     assert abs(float(once["phase_error"].sel(constituent="M2"))) < 2.0
@@ -161,3 +162,38 @@ def test_full_run_targets_need_the_full_runs_m2_and_m4(problem):
         skill = _skill(problem.stations, 1.0, 0.0, 1.0)
         skill["amplitude_ratio"].loc[{"station": "Pauillac", "constituent": "M4"}] = np.nan
         cal.full_run_targets(problem, theta, skill, spin_periods=0.25)
+
+
+def test_fit_overtide_predicts_the_gauges_m4_from_its_linear_transfer():
+    """Two 3-day runs give the transfer boundary M4 → gauge M4; the fitted boundary M4, run
+    once more, gives at Pauillac and Bordeaux the M4 amplitudes the transfer predicted (to 3 %
+    of the observed: the response is linear in the boundary's overtide), and a largest
+    amplitude error no worse than without it."""
+    from twinbench.analysis import tidal_skill
+    from twinbench.scenarios import load, run
+
+    base = load("gironde")
+    scenario = base.replace(duration=3 * 86400.0, tide={**base.tide, "constituents": {
+        k: v for k, v in base.tide["constituents"].items() if k != "M4"}})  # fmt: skip
+    stations = ("Pauillac", "Bordeaux")
+    tide, rows = cal.fit_overtide(scenario, "M4", stations)
+    amplitude, phase = tide["constituents"]["M4"]
+    assert 0.0 < amplitude < 0.5 and 0.0 <= phase < 360.0
+    for r in rows.values():
+        assert 0.2 < r["transfer"] < 1.5  # a shelf M4 reaches the estuary, damped or amplified
+    start = max(abs(r["start_ratio"] - 1.0) for r in rows.values())
+    predicted = max(abs(r["predicted_ratio"] - 1.0) for r in rows.values())
+    assert predicted <= start
+    check = run(scenario.replace(tide=tide, stations=stations, fields=False))
+    ratio = tidal_skill(check)["amplitude_ratio"].sel(constituent="M4")
+    for station in stations:
+        assert float(ratio.sel(station=station)) == pytest.approx(
+            rows[station]["predicted_ratio"], abs=0.03
+        )
+
+
+def test_fit_overtide_refuses_what_it_cannot_fit():
+    with pytest.raises(ValueError, match="not an overtide"):
+        cal.fit_overtide("gironde", "M2")
+    with pytest.raises(ValueError, match="at least one station"):
+        cal.fit_overtide("gironde", "M4", stations=())
