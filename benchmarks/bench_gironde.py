@@ -10,7 +10,10 @@ shelf, fresh turbid rivers, settling, erosion and deposition) and the table gain
 overhead. Usage::
 
     python benchmarks/bench_gironde.py [--hours 6] [--resolutions coarse default fine]
-                                       [--tracers] [--out docs/performance.md]
+                                       [--stages 2 5] [--tracers] [--out docs/performance.md]
+
+``--stages`` times each configuration with those Runge–Kutta stage counts (``physics.stages``;
+default: the scenario's own).
 
 With ``--out`` the table replaces what lies between ``<!-- gironde:start -->`` and
 ``<!-- gironde:end -->`` in that file.
@@ -54,7 +57,10 @@ from twinbench import scenarios
 from twinbench.domains import gironde
 res, dtype, hours = sys.argv[1], sys.argv[2], float(sys.argv[3])
 tracers = json.loads(sys.argv[4])
+stages = int(sys.argv[5])
 base = scenarios.load("gironde")
+if stages:
+    base = base.replace(physics=base.physics | {"stages": stages})
 domain = base.domain | {"resolution": res}
 scenario = base.replace(domain=domain, dtype=dtype, fields=False, output_every=1800.0)
 if tracers:
@@ -70,13 +76,25 @@ cells = int(ds.sizes["x"] * ds.sizes["y"])
 wet = int((ds.depth > 0).sum())
 steps = int(out.attrs["time_steps"])
 print(json.dumps({"resolution": res, "dtype": dtype, "cells": cells, "wet": wet,
+                  "stages": base.physics.get("stages", 2),
                   "hours": hours, "wall": wall, "first": first, "steps": steps}))
 """
 
 
-def measure(resolution: str, dtype: str, hours: float, tracers: dict | None = None) -> dict:
+def measure(
+    resolution: str, dtype: str, hours: float, tracers: dict | None = None, stages: int = 0
+) -> dict:
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, resolution, dtype, str(hours), json.dumps(tracers or {})],
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            resolution,
+            dtype,
+            str(hours),
+            json.dumps(tracers or {}),
+            str(stages),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -92,15 +110,15 @@ def report(rows: list[dict], seconds: float) -> str:
         f" in {seconds:.0f} s ({platform.processor() or platform.machine()}, "
         f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores).",
         "",
-        "| resolution | dtype | cells (wet) | steps / simulated h | wall s / simulated day "
-        "| 15 days (min) | M cell-updates/s | first call (s) |" + extra,
-        "|---|---|---|---|---|---|---|---|" + ("---|" if tracers else ""),
+        "| resolution | dtype | RK stages | cells (wet) | steps / simulated h "
+        "| wall s / simulated day | 15 days (min) | M cell-steps/s | first call (s) |" + extra,
+        "|---|---|---|---|---|---|---|---|---|" + ("---|" if tracers else ""),
     ]
     for r in rows:
         per_day = r["wall"] / r["hours"] * 24
         throughput = r["cells"] * r["steps"] / r["wall"] / 1e6
         line = (
-            f"| {r['resolution']} | {r['dtype']} | {r['cells']:,} ({r['wet']:,}) "
+            f"| {r['resolution']} | {r['dtype']} | {r['stages']} | {r['cells']:,} ({r['wet']:,}) "
             f"| {r['steps'] / r['hours']:.0f} | {per_day:.0f} | {15 * per_day / 60:.1f} "
             f"| {throughput:.1f} | {r['first']:.1f} |"
         )
@@ -117,16 +135,18 @@ def main() -> int:
     parser.add_argument("--resolutions", nargs="+", default=["coarse", "default", "fine"])
     parser.add_argument("--dtypes", nargs="+", default=["float32", "float64"])
     parser.add_argument("--tracers", action="store_true", help="also time salinity + sediment")
+    parser.add_argument("--stages", nargs="+", type=int, default=[0], help="RK stages (0: own)")
     parser.add_argument("--out")
     args = parser.parse_args()
     clock = time.perf_counter()
     rows = []
     for res in args.resolutions:
         for dtype in args.dtypes:
-            rows.append(measure(res, dtype, args.hours))
-            if args.tracers:  # right after, so both see the same load
-                rows[-1]["tracers"] = measure(res, dtype, args.hours, TRACERS)
-            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+            for stages in args.stages:  # side by side, so both see the same load
+                rows.append(measure(res, dtype, args.hours, stages=stages))
+                if args.tracers:  # right after, so both see the same load
+                    rows[-1]["tracers"] = measure(res, dtype, args.hours, TRACERS, stages)
+                print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     text = report(rows, time.perf_counter() - clock)
     print(text)
     if args.out:

@@ -281,3 +281,46 @@ def test_history_with_tracers_matches_history(basin, dtype):
         )["salinity"]
         wet = a.h[-1] > params.dry_depth
         np.testing.assert_allclose(np.asarray(c)[np.asarray(wet)], 35.0, rtol=10 * tol)
+
+
+def test_adaptive_step_with_four_stages_is_ssprk42_written_out():
+    """``params.stages = 4``: the tracers ride on the flow's four stages of Δt/3 (Δt three CFL
+    steps), uⁿ⁺¹ = uⁿ/4 + 3/4 u⁽⁴⁾ for water and tracers alike, between the two halves of the
+    bed exchange — the same, to round-off, as that step written out here."""
+    import dataclasses
+
+    from twinbench.core import stepping
+
+    with jax.enable_x64(True):
+        grid, params, state, tp, tracers = _smooth_problem()
+        params = dataclasses.replace(params, stages=4)
+        diffusive = tr.diffusive_rate(list(tp.transport.values()), grid, params.porosity)
+
+        def written_out(s0, t0):
+            rate = jnp.max(core.tendency(s0, params, grid).rate) + diffusive
+            dt = 3 * params.cfl / rate
+            t0 = ts._exchange(s0, t0, params, tp, 0.5 * dt)
+            s, content = s0, t0.content
+            for _ in range(4):
+                rates = core.tendency(s, params, grid)
+                content = ts._transport(s, content, params, tp, grid, dt / 3, rates)
+                s = stepping._stage(s, params, grid, dt / 3, rates=rates)
+            new = core.State(
+                *(0.25 * getattr(s0, k) + 0.75 * getattr(s, k) for k in ("h", "hu", "hv")),
+                s0.t + dt,
+            )
+            mixed = {k: 0.25 * t0.content[k] + 0.75 * content[k] for k in content}
+            return new, ts._exchange(new, ts.Tracers(mixed, t0.deposited), params, tp, 0.5 * dt)
+
+        adaptive = jax.jit(lambda s, t: ts._adaptive_step(s, t, params, tp, grid, 1e9)[:2])
+        a_state, a_tracers = state, tracers
+        b_state, b_tracers = state, tracers
+        for _ in range(5):
+            a_state, a_tracers = adaptive(a_state, a_tracers)
+            b_state, b_tracers = jax.jit(written_out)(b_state, b_tracers)
+        assert float(a_state.t) == pytest.approx(float(b_state.t), rel=1e-14)
+        for name in ("h", "hu"):
+            np.testing.assert_allclose(getattr(a_state, name), getattr(b_state, name), rtol=1e-13)
+        for tree in ("content", "deposited"):
+            for k, v in getattr(b_tracers, tree).items():
+                np.testing.assert_allclose(getattr(a_tracers, tree)[k], v, rtol=1e-12, atol=1e-15)

@@ -75,6 +75,10 @@ class Params(eqx.Module):
     porosity : the wet fraction of each cell and its face weights (:mod:`.porosity`), or
         ``None`` (every cell fully open).
     drag : canopy and pier drag fields (:class:`~twinbench.core.friction.Drag`), or ``None``.
+    stages : stages s of the adaptive steps' strong-stability-preserving Runge–Kutta scheme
+        (static): 2 is SSP-RK2 (Heun); s > 2 is SSPRK(s,2), s forward-Euler stages of
+        Δt/(s − 1) each, so Δt is s − 1 times the CFL step (Ketcheson 2008). The fixed-Δt
+        :func:`~twinbench.core.step` (and its adjoint) is SSP-RK2 whatever this says.
     """
 
     bed: Float[Array, "ny nx"]
@@ -89,6 +93,7 @@ class Params(eqx.Module):
     max_dt: Float[Array, ""]
     porosity: Porosity | None = None
     drag: Drag | None = None
+    stages: int = eqx.field(static=True, default=2)
 
 
 def default_params(bed: Array, **overrides) -> Params:

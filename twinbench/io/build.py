@@ -159,6 +159,7 @@ def build(
         max_dt=scalar(max_dt(boundaries, forcing)),
         drag=drag(physics.get("drag"), (ny, nx), dtype),
         porosity=porosity(grid_in, dtype),
+        stages=physics["stages"],
     )
     state = core.State(
         h=jnp.asarray(h, dtype),

@@ -30,6 +30,7 @@ PHYSICS_DEFAULTS: dict[str, Any] = {
     "viscosity": 0.0,
     "dry_depth": 1e-6,
     "cfl": 0.45,
+    "stages": 2,
 }
 #: Physics keys without a default (absent: the term is off).
 PHYSICS_OPTIONAL = ("drag",)
@@ -343,6 +344,14 @@ def parse_physics(physics: Any, grid: GridInputs) -> dict:
     }
     if physics.get("drag") is not None:
         out["drag"] = _drag(physics["drag"], grid)
+    stages = merged["stages"]
+    whole = isinstance(stages, int | np.integer) and not isinstance(stages, bool)
+    if not whole or not 2 <= stages <= 10:
+        raise InputError(
+            f"physics['stages'] must be a whole number of Runge–Kutta stages from 2 to 10, got "
+            f"{stages!r}"
+        )
+    out["stages"] = int(stages)
     if out["cfl"] > 0.5:
         raise InputError(
             f"physics['cfl'] = {out['cfl']!r} is unstable: the scheme keeps depths positive "

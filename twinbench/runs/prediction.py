@@ -170,7 +170,7 @@ def probe(model: Model, compiled: Any, chunk: int, steps: int = PROBE_STEPS) -> 
     """Seconds per step of ``model``: ``steps`` steps of the compiled chunk program, timed
     after a call that takes none (first-call costs)."""
     with model.precision():
-        dt0 = float(model.stable_dt())
+        dt0 = float(model.stable_dt()) * (model.params.stages - 1)
         t0 = float(model.state.t)
         _, args = _program(model, jnp.full(chunk + 1, t0, model.dtype))
         jax.block_until_ready(compiled(*args))
@@ -286,7 +286,7 @@ def predict(
     scenario = scenario_with(scenario, duration)
     chunk = store.DEFAULT_CHUNK if checkpoint_every is None else checkpoint_every
     model, _ = model_for(scenario)
-    dt0 = float(model.stable_dt())
+    dt0 = float(model.stable_dt()) * (model.params.stages - 1)  # the adaptive steps' Δt
     if not math.isfinite(dt0) or dt0 <= 0:
         raise InputError(f"the scenario's initial state has no stable time step (got {dt0})")
     cells = int(np.asarray(model.state.h).size)
