@@ -120,6 +120,17 @@ def stable_dt(state: State, params: Params, grid: Grid) -> Array:
     return jnp.minimum(params.cfl / jnp.maximum(rate, 1e-30), params.max_dt)
 
 
+def ssp_combine(state: State, last: State, dt: Array, stages: int) -> State:
+    """SSPRK(s,2)'s last line: ``uⁿ/s + (s − 1)/s · u⁽ˢ⁾`` at ``tⁿ + Δt`` (s = 2: Heun's)."""
+    keep, move = 1.0 / stages, (stages - 1.0) / stages
+    return State(
+        keep * state.h + move * last.h,
+        keep * state.hu + move * last.hu,
+        keep * state.hv + move * last.hv,
+        state.t + dt,
+    )
+
+
 def _adaptive_step(state: State, params: Params, grid: Grid, t_end: Array):
     # SSPRK(s,2) with s = params.stages (s = 2: SSP-RK2, as `step`): s forward-Euler stages of
     # Δt/(s − 1), then uⁿ⁺¹ = uⁿ/s + (s − 1)/s · u⁽ˢ⁾ (Ketcheson 2008, SIAM J. Sci. Comput.
@@ -139,13 +150,7 @@ def _adaptive_step(state: State, params: Params, grid: Grid, t_end: Array):
 
     trips = jnp.arange(n) == 0
     (last, dt), _ = lax.scan(stage, (state, jnp.zeros((), state.h.dtype)), trips)
-    keep, move = 1.0 / n, (n - 1.0) / n
-    new = State(
-        keep * state.h + move * last.h,
-        keep * state.hu + move * last.hu,
-        keep * state.hv + move * last.hv,
-        state.t + dt,
-    )
+    new = ssp_combine(state, last, dt, n)
     # Land exactly on t_end despite rounding in the sum of steps.
     t_new = jnp.where(t_end - new.t <= 1e-12 * jnp.maximum(jnp.abs(t_end), 1.0), t_end, new.t)
     return eqx.tree_at(lambda s: s.t, new, t_new), dt

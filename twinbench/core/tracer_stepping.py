@@ -212,14 +212,8 @@ def _adaptive_step(state, tracers, params, tp, grid, t_end):
     init = (state, tracers.content, tracers.deposited, tracers.content, zero)
     trips = jnp.arange(n) == 0
     (last, content_n, deposited, start, dt), _ = lax.scan(trip, init, trips)
-    keep, move = 1.0 / n, (n - 1.0) / n
-    new = State(
-        keep * state.h + move * last.h,
-        keep * state.hu + move * last.hu,
-        keep * state.hv + move * last.hv,
-        state.t + dt,
-    )
-    content = {k: keep * start[k] + move * content_n[k] for k in content_n}
+    new = stepping.ssp_combine(state, last, dt, n)
+    content = {k: (start[k] + (n - 1.0) * content_n[k]) / n for k in content_n}
     tracers = _exchange(new, Tracers(content, deposited), params, tp, 0.5 * dt)
     t_new = jnp.where(t_end - new.t <= 1e-12 * jnp.maximum(jnp.abs(t_end), 1.0), t_end, new.t)
     return eqx.tree_at(lambda s: s.t, new, t_new), tracers, dt
