@@ -193,9 +193,7 @@ def _adaptive_step(state, tracers, params, tp, grid, t_end):
     def trip(carry, first_trip):
         s, content, deposited, start, dt = carry
         tend = tendency(s, params, grid)
-        limit = (n - 1) * params.cfl / jnp.maximum(jnp.max(tend.rate) + diffusive, 1e-30)
-        limit = jnp.minimum(jnp.minimum(limit, params.max_dt), t_end - s.t)
-        dt = jnp.where(first_trip, limit, dt)
+        dt = stepping.first_trip_dt(first_trip, dt, tend.rate, s, params, t_end, diffusive)
         if tp.sediment:  # m ← S(Δt/2; τ_b(Uⁿ)) m before the first stage only
 
             def exchange():
