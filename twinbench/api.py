@@ -152,16 +152,14 @@ class Model:
                 )
             status = int(status)
         if status == core.NOT_FINITE:
-            bad = int(np.argmax(~np.isfinite(np.asarray(states.h)).all(axis=(1, 2))))
             raise inputs.InputError(
-                "the run became unstable (non-finite values) before t = "
-                f"{times[max(bad, 1)]!r} s; check the time step settings (cfl), the boundary "
-                "values and the forcing"
+                f"{core.failure(status, states.t, times)}; check the time step settings (cfl), "
+                "the boundary values and the forcing"
             )
         if status == core.STALLED:
             raise inputs.InputError(
-                f"the run stalled: the stable time step collapsed (more than {budget} steps "
-                "between two outputs); the flow is unstable or the settings are inconsistent"
+                f"{core.failure(status, states.t, times)}: more than {budget} steps between two "
+                "outputs; the flow is unstable or the settings are inconsistent"
             )
         return times, states, int(np.sum(np.asarray(steps)))
 

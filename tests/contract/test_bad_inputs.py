@@ -174,3 +174,43 @@ def test_unstable_run_is_an_error_not_nan():
     ds = grid_dataset(x, [0.0], np.full((1, 20), 1.0))
     with pytest.raises(ValueError, match=r"unstable|stalled"):
         run(ds, 5.0, boundaries={"west": {"type": "discharge", "value": 1e300, "depth": 1e-300}})
+
+
+@pytest.mark.parametrize("tracers", [None, {"salinity": {"initial": 1.0}}])
+def test_unstable_run_names_when_it_failed(tracers):
+    """An inflow that jumps to 1e30 m² s⁻¹ at t = 4 s overflows float32 in the step after:
+    the error names that interval (not the first output's), and the run takes no step after
+    the failure (every later state is the last good one, at t = 4 s)."""
+    x = (np.arange(20) + 0.5) * 1.0
+    ds = grid_dataset(x, [0.0], np.full((1, 20), 1.0))
+    q = xr.DataArray([0.0, 0.0, 1e30, 1e30], coords={"time": [0.0, 4.0, 4.001, 100.0]})
+    with pytest.raises(ValueError, match=r"unstable \(non-finite values\) after t = 4 s, "
+                       r"before the output at t = 5 s"):  # fmt: skip
+        run(ds, 10.0, output_every=1.0, dtype="float32", tracers=tracers,
+            boundaries={"west": {"type": "discharge", "value": q}})  # fmt: skip
+
+
+def test_history_stops_at_the_first_failure():
+    """core.history after a non-finite step: status NOT_FINITE, every stored state finite and
+    no step taken in the later intervals (their time stays at the last good state's)."""
+    import jax.numpy as jnp
+
+    from twinbench import core
+    from twinbench.api import Model
+
+    x = (np.arange(20) + 0.5) * 1.0
+    ds = grid_dataset(x, [0.0], np.full((1, 20), 1.0))
+    q = xr.DataArray([0.0, 0.0, 1e30, 1e30], coords={"time": [0.0, 4.0, 4.001, 100.0]})
+    model = Model(ds, boundaries={"west": {"type": "discharge", "value": q}}, dtype="float32")
+    times = np.arange(11.0)
+    with model.precision():
+        states, steps, status = core.history(
+            model.state, model.params, model.grid, jnp.asarray(times, jnp.float32), 10_000
+        )
+    assert int(status) == core.NOT_FINITE
+    assert np.isfinite(np.asarray(states.h)).all()
+    t = np.asarray(states.t)
+    np.testing.assert_array_equal(t[:5], times[:5])
+    np.testing.assert_array_equal(t[5:], 4.0)
+    assert (np.asarray(steps)[5:] == 0).all()  # no retry from the last good state
+    assert core.failure(status, states.t, times).endswith("before the output at t = 5 s")

@@ -22,6 +22,7 @@ import math
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 from jaxtyping import Array
 
@@ -179,9 +180,12 @@ def _adaptive_step(state: State, params: Params, grid: Grid, t_end: Array):
 
 
 def advance_to(
-    state: State, params: Params, grid: Grid, t_end: Array, max_steps: int
+    state: State, params: Params, grid: Grid, t_end: Array, max_steps: int, status: Array = OK
 ) -> tuple[State, Array, Array]:
-    """Adaptive steps until ``t_end``; returns the state, the step count and a status code."""
+    """Adaptive steps until ``t_end``; returns the state, the step count and a status code.
+
+    A ``status`` other than ``OK`` on entry (an earlier interval failed) takes no step.
+    """
 
     def cond(carry):
         s, n, status = carry
@@ -196,9 +200,29 @@ def advance_to(
         kept = jax.tree.map(lambda a, b: jnp.where(finite, a, b), new, s)
         return kept, n + 1, jnp.where(finite, OK, NOT_FINITE).astype(jnp.int32)
 
-    s, n, status = lax.while_loop(cond, body, (state, jnp.int32(0), jnp.int32(OK)))
+    init = (state, jnp.int32(0), jnp.asarray(status, jnp.int32))
+    s, n, status = lax.while_loop(cond, body, init)
     status = jnp.where((status == OK) & (s.t < t_end), STALLED, status)
     return s, n, status
+
+
+def failure(status: int, reached: Array, out_times: Array) -> str:
+    """What went wrong in a :func:`history` run, in words (``""`` when ``status`` is ``OK``).
+
+    ``reached`` are the stacked states' times: after a failure they stay at the last good
+    state's time, so the first one short of its output time names the interval that failed.
+    """
+    status = int(status)
+    if status == OK:
+        return ""
+    reached = np.asarray(reached)
+    wanted = np.asarray(out_times, reached.dtype)
+    short = np.flatnonzero(reached < wanted)
+    k = int(short[0]) if short.size else wanted.size - 1
+    when = f"after t = {float(reached[k]):g} s, before the output at t = {float(wanted[k]):g} s"
+    if status == NOT_FINITE:
+        return f"the run became unstable (non-finite values) {when}"
+    return f"the run stalled (the stable time step collapsed) {when}"
 
 
 @eqx.filter_jit
@@ -208,13 +232,14 @@ def history(
     """States at every time of ``out_times`` (the first is ``state`` itself).
 
     Returns the stacked states, the number of steps taken per interval and a status code
-    (``OK``, ``NOT_FINITE`` or ``STALLED``, worst over the run).
+    (``OK``, ``NOT_FINITE`` or ``STALLED``, of the first failure). After a failure no further
+    step is taken: the states from there on are the last good one, whose time ``t`` falls
+    short of its output time.
     """
 
     def segment(carry, t_next):
         s, status = carry
-        new, n, seg_status = advance_to(s, params, grid, t_next, max_steps)
-        status = jnp.maximum(status, seg_status)
+        new, n, status = advance_to(s, params, grid, t_next, max_steps, status)
         return (new, status), (new, n)
 
     (_, status), (states, steps) = lax.scan(segment, (state, jnp.int32(OK)), out_times[1:])

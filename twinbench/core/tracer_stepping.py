@@ -222,7 +222,7 @@ def _finite(tree) -> Array:
     return jnp.all(jnp.stack([jnp.isfinite(a).all() for a in leaves]))
 
 
-def advance_with_tracers_to(state, tracers, params, tp, grid, t_end, max_steps):
+def advance_with_tracers_to(state, tracers, params, tp, grid, t_end, max_steps, status):
     """Adaptive steps until ``t_end`` (as :func:`~twinbench.core.stepping.advance_to`)."""
 
     def cond(carry):
@@ -238,7 +238,7 @@ def advance_with_tracers_to(state, tracers, params, tp, grid, t_end, max_steps):
         status = jnp.where(finite, stepping.OK, stepping.NOT_FINITE).astype(jnp.int32)
         return *kept, n + 1, status
 
-    init = (state, tracers, jnp.int32(0), jnp.int32(stepping.OK))
+    init = (state, tracers, jnp.int32(0), jnp.asarray(status, jnp.int32))
     s, tr, n, status = lax.while_loop(cond, body, init)
     status = jnp.where((status == stepping.OK) & (s.t < t_end), stepping.STALLED, status)
     return s, tr, n, status
@@ -259,10 +259,10 @@ def history_with_tracers(
 
     def segment(carry, t_next):
         s, tr, status = carry
-        new, new_tr, n, seg = advance_with_tracers_to(
-            s, tr, params, tracer_params, grid, t_next, max_steps
+        new, new_tr, n, status = advance_with_tracers_to(
+            s, tr, params, tracer_params, grid, t_next, max_steps, status
         )
-        return (new, new_tr, jnp.maximum(status, seg)), (new, new_tr, n)
+        return (new, new_tr, status), (new, new_tr, n)
 
     init = (state, tracers, jnp.int32(stepping.OK))
     (_, _, status), (states, stacked_tracers, steps) = lax.scan(segment, init, out_times[1:])

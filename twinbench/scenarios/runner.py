@@ -358,8 +358,7 @@ def run(
                 )
             if int(status) != core.OK:
                 raise InputError(
-                    f"the run became unstable between {times[first]:.0f} s and "
-                    f"{times[last]:.0f} s (status {int(status)}); check the scenario's "
+                    f"{core.failure(status, states.t, out_times)}; check the scenario's "
                     "boundary values, depths and cfl"
                 )
             keep = slice(0 if first == 0 else 1, last - first + 1)

@@ -248,7 +248,7 @@ class WhatIfEngine:
                 10**7,
             )
             if int(status) != core.OK:
-                raise InputError(f"the spin-up became unstable (status {int(status)})")
+                raise InputError(f"spin-up: {core.failure(status, states.t, times)}")
             last = jax.tree.map(lambda a: a[-1], states)
             self._spun[settings.tide] = (last, spun_model.params.bed)
         spun, bed = self._spun[settings.tide]
@@ -300,7 +300,8 @@ class WhatIfEngine:
             )
             states = jax.tree.map(np.asarray, states)
         if int(status) != core.OK:
-            raise InputError(f"the run became unstable (status {int(status)}) with {settings}")
+            times = self.spin_up + self.times
+            raise InputError(f"{core.failure(status, states.t, times)} with {settings}")
         if progress:
             progress(0.9)
         scenario = self.scenario(settings)

@@ -67,7 +67,7 @@ def window(
             times = jnp.asarray([start, start + spin_up], model.dtype)
             states, _, status = core.history(state, model.params, model.grid, times, 10**7)
             if int(status) != core.OK:
-                raise InputError(f"the spin-up became unstable (status {int(status)})")
+                raise InputError(f"spin-up: {core.failure(status, states.t, times)}")
             state = jax.tree.map(lambda a: a[-1], states)
     dt_max = cfl_margin * float(model.stable_dt(state=state))
     steps = max(1, math.ceil(duration / samples / dt_max))
