@@ -283,19 +283,33 @@ def calibrate(
     spin_periods: float = 2.0,
     callback: Callable[[int, float, Parameters, list[dict]], None] | None = None,
     m4_weight: float = 0.5,
+    zones: Sequence[str] | None = None,
 ) -> tuple[Parameters, list[dict]]:
     """Adam on the loss; returns the best parameters and the history (loss, seconds, and the
     stations' modelled and observed M2 and M4).
 
     ``fit`` names the parameter groups that move; the others keep their initial values.
+    ``zones`` limits the friction and deepening that move to those zones (default: all), e.g.
+    to refit the rivers on a finer grid while the estuary keeps its values.
     Learning rates are per group: ``learning_rate`` on log n, × 10 m on deepening, × 0.5 m on
     the amplitude and × 20° on the phase.
     """
     import optax
 
     theta = initial_parameters(p) if theta is None else theta
+    unknown = sorted(set(fit) - {"log_manning", "deepening", "amplitude", "phase"})
+    if unknown:
+        raise InputError(f"unknown parameter group(s) {unknown} in fit")
+    moving = np.ones(len(p.zone_names))
+    if zones is not None:
+        unknown = sorted(set(zones) - set(p.zone_names))
+        if unknown or not zones:
+            raise InputError(f"zones must be among {list(p.zone_names)}, got {list(zones)}")
+        moving = np.array([float(z in zones) for z in p.zone_names])
     scales = {"log_manning": 1.0, "deepening": 10.0, "amplitude": 0.5, "phase": 20.0}
-    mask = Parameters(*(jnp.full_like(getattr(theta, k), float(k in fit) * scales[k])
+    by_zone = {"log_manning": moving, "deepening": moving, "amplitude": 1.0, "phase": 1.0}
+    mask = Parameters(*(jnp.asarray(float(k in fit) * scales[k] * by_zone[k], theta.deepening.dtype)
+                        * jnp.ones_like(getattr(theta, k))
                         for k in ("log_manning", "deepening", "amplitude", "phase")))  # fmt: skip
     optimiser = optax.adam(learning_rate)
     opt_state = optimiser.init(theta)
@@ -484,6 +498,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="compare M4 only at these gauges (default: all four)",
     )  # fmt: skip
     parser.add_argument(
+        "--fit", nargs="+", metavar="GROUP",
+        default=["log_manning", "deepening", "amplitude", "phase"],
+        help="parameter groups that move: log_manning deepening amplitude phase (default: all)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--zones", nargs="+", metavar="ZONE",
+        help="move the friction and deepening of these zones only (default: all of them)",
+    )  # fmt: skip
+    parser.add_argument(
         "--warm", action="store_true",
         help="start from the scenario's friction and deepening by zone (default: n = 0.02, none)",
     )  # fmt: skip
@@ -564,6 +587,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         theta=theta,
         callback=show,
         m4_weight=args.m4_weight,
+        zones=args.zones,
+        fit=tuple(args.fit),
     )
     log = {"fitted": scenario_values(p, best), "history": history, "full_run": mapping}
     Path(args.out).write_text(json.dumps(log, indent=1, default=float))

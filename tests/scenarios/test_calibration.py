@@ -89,6 +89,29 @@ def test_m4_stations_leave_the_other_gauges_m4_out_of_the_loss(problem):
         cal.problem("gironde", stations=("Port-Bloc", "Pauillac"), m4_stations=("Royan",))
 
 
+def test_zones_limit_the_fit_to_those_zones(problem):
+    """``zones`` moves the friction and deepening of the named zones only (a river refit on a
+    finer grid), and the boundary tide stays when ``fit`` leaves it out."""
+    start = cal.initial_parameters(problem, from_scenario=True)
+    seen = []
+    cal.calibrate(problem, iterations=2, learning_rate=0.1, theta=start,
+                  fit=("log_manning", "deepening"), spin_periods=0.25, zones=("garonne",),
+                  callback=lambda k, value, theta, rows: seen.append(theta))  # fmt: skip
+    moved = seen[-1]
+    g = problem.zone_names.index("garonne")
+    others = [k for k in range(len(problem.zone_names)) if k != g]
+    for field in ("log_manning", "deepening"):
+        before, after = np.asarray(getattr(start, field)), np.asarray(getattr(moved, field))
+        assert abs(after[g] - before[g]) > 1e-3, field  # Adam's first step: ≈ the learning rate
+        np.testing.assert_array_equal(after[others], before[others])
+    assert float(moved.amplitude) == float(start.amplitude)
+    assert float(moved.phase) == float(start.phase)
+    with pytest.raises(ValueError, match="zones must be among"):
+        cal.calibrate(problem, iterations=1, theta=start, zones=("gironde",))
+    with pytest.raises(ValueError, match="unknown parameter group"):
+        cal.calibrate(problem, iterations=1, theta=start, fit=("friction",))
+
+
 def test_boundary_correction_brings_the_mouth_gauge_to_the_observed_tide():
     """Forcing 30 % too weak and 20° late (3-day runs: M2 resolved, the semidiurnal lines it
     cannot separate from M2 follow it). One correction of the boundary by observed/modelled
