@@ -34,6 +34,7 @@ from twinbench.scenarios import Scenario, load, model_for
 from twinbench.scenarios.runner import _stations
 
 M2_PERIOD = 1.0 / tides.CONSTITUENTS["M2"].frequency * 3600.0  # s
+GROUPS = ("log_manning", "deepening", "amplitude", "phase")  # the fields of Parameters
 
 
 @dataclasses.dataclass(frozen=True)
@@ -279,7 +280,7 @@ def calibrate(
     iterations: int = 20,
     learning_rate: float = 0.05,
     theta: Parameters | None = None,
-    fit: Sequence[str] = ("log_manning", "deepening", "amplitude", "phase"),
+    fit: Sequence[str] = GROUPS,
     spin_periods: float = 2.0,
     callback: Callable[[int, float, Parameters, list[dict]], None] | None = None,
     m4_weight: float = 0.5,
@@ -297,7 +298,7 @@ def calibrate(
     import optax
 
     theta = initial_parameters(p) if theta is None else theta
-    unknown = sorted(set(fit) - {"log_manning", "deepening", "amplitude", "phase"})
+    unknown = sorted(set(fit) - set(GROUPS))
     if unknown:
         raise InputError(f"unknown parameter group(s) {unknown} in fit")
     moving = np.ones(len(p.zone_names))
@@ -310,7 +311,7 @@ def calibrate(
     by_zone = {"log_manning": moving, "deepening": moving, "amplitude": 1.0, "phase": 1.0}
     mask = Parameters(*(jnp.asarray(float(k in fit) * scales[k] * by_zone[k], theta.deepening.dtype)
                         * jnp.ones_like(getattr(theta, k))
-                        for k in ("log_manning", "deepening", "amplitude", "phase")))  # fmt: skip
+                        for k in GROUPS))  # fmt: skip
     optimiser = optax.adam(learning_rate)
     opt_state = optimiser.init(theta)
     with p.model.precision():
@@ -499,7 +500,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument(
         "--fit", nargs="+", metavar="GROUP",
-        default=["log_manning", "deepening", "amplitude", "phase"],
+        default=list(GROUPS),
         help="parameter groups that move: log_manning deepening amplitude phase (default: all)",
     )  # fmt: skip
     parser.add_argument(
