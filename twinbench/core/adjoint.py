@@ -245,6 +245,8 @@ class _Axis:
         index = lax.broadcasted_iota(jnp.int32, q.shape, fax)
         ct_backward = jnp.where(index == 0, 0.0, ct_backward)
         ct_forward = jnp.where(index == n - 1, 0.0, ct_forward)
+        # stored: the sum below reads each at two offsets (14 % of the step backward)
+        ct_backward, ct_forward = _stored((ct_backward, ct_forward), g / g)
         ct_q = (
             ct_q
             + ct_backward
