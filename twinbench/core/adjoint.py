@@ -56,15 +56,22 @@ def _add(a, b):
 
 
 def _stored(a, one):
-    """``a``, materialised once: ``one`` is a traced 1.0.
+    """``a``, materialised once: ``one`` is a traced 1.0 (g / g).
 
     XLA:CPU fuses cheap elementwise producers into each consumer, and a stencil consumer reads
     its producer at several offsets, so a chain of stencils recomputes everything upstream many
-    times (the backward pass ran 25–40× slower than the forward step). A floating-point
-    division counts as expensive to its fusion heuristics and is never duplicated into such
-    consumers, so dividing by a runtime 1.0 (exact) stores the array instead.
+    times (the backward pass ran 25–40× slower than the forward step). The operands and results
+    of a conditional are always buffers, so passing ``a`` through a ``lax.cond`` on a runtime
+    predicate stores it (both branches return ``a``; the second as ``a / one`` so that the two
+    cannot be merged). An earlier form, ``a / one`` alone (a division is "expensive" to XLA's
+    fusion heuristics, so not duplicated into several consumers), held in a step jitted alone
+    but not inside the run's loop, where XLA fused the division into a single consumer that
+    reads it at two offsets: the run's gradient then cost 2× its steps' backward.
+    ``lax.optimization_barrier`` is removed by XLA:CPU before fusion, a 1-trip loop is inlined.
     """
-    return jax.tree.map(lambda x: x / one, a)
+    return lax.cond(
+        jnp.all(one > 0.0), lambda a: a, lambda a: jax.tree.map(lambda x: x / one, a), a
+    )
 
 
 def _pad(a, low: int, high: int, axis: int):
