@@ -429,6 +429,34 @@ FINDINGS = """## Engine findings
    through its slow wave only, ∝ |u − c| → 0; the limiter, switching at the zig-zag's extrema,
    keeps it alive. What is left to try: a boundary closure that damps that mode (e.g. a
    Riemann-invariant ghost state built from the neighbour cell, not the boundary cell).
+   **The depth limiter is the source** (measured 2026-12-03, not kept). The engine limits h
+   and η separately (Audusse et al. 2004); near the ends h is almost uniform (h' ≈ 1e-4), so
+   the van Leer slope of h switches to zero at every millimetre-level extremum while η's does
+   not, and the face beds z± = η± − h± then differ from the smooth bed by up to the η slope.
+   Taking the depth slope from the surface instead (the surface-gradient method, Zhou et al.
+   2001, J. Comput. Phys. 168:1; as in Kurganov & Petrova 2007): s_h = s_η − s_z, with s_z the
+   centred bed difference where both neighbours are wet (the van Leer one elsewhere) and
+   |s_h| ≤ 2h for positivity, removes the zig-zag: L1(h) 1.03e-3 / 2.41e-4 / 5.50e-5 on
+   100 / 200 / 400 cells (orders **2.10 and 2.13**), L1(hu) orders 2.0, every grid steady
+   (≤ 1e-17 m/s, 400 cells included), the end cells −4.0 / −1.9 / −0.85 cm at the inflow
+   (first order, but the L1 norm second order). Lake at rest, dam breaks, Thacker, seiche,
+   porosity and tracers pass unchanged; the subcritical bump improves slightly, the
+   transcritical one is unchanged (8.1e-4 / 2.1e-4 / 5.2e-5). What stops it is the hydraulic
+   jump (`test_bump_flows.py`): in the shallow supercritical flow down the bump (h ≈ 0.08 m,
+   the bed falling 0.04 m a cell at 100 cells) the surface-gradient slope disturbs the
+   discharge (L1(hu) 0.0117 on 100 cells against the test's 0.01; 0.0080 before). Falling
+   back to the depth slope where the flow is supercritical (u² > g h) keeps the supercritical
+   part as before but leaves L1(hu) at 0.0101, and the jump, now steady on 200 cells
+   (7e-8 m/s) but still flickering on 400 (5.5e-5 m/s, as it does on every grid before: a
+   persistent 7e-5 m/s limit cycle, 1000 s runs), gives a smooth-part error that no longer
+   falls from 200 to 400 cells (2.1e-4 → 2.2e-4). Using the depth slope only at h's extrema
+   brings the limit cycles back. A limited (van Leer) bed slope instead of the centred one
+   doubles the transcritical error (the limiter flattens the bed at the crest, where the
+   critical flow is most sensitive). On the coarse Gironde baseline (16 days) it moves the
+   gauges' M2 by +4.2 cm / −4.4 min at Port-Bloc, +0.9 cm / −1.1 min at Pauillac, +0.2 cm /
+   −0.1 min at Bordeaux, M4 at Bordeaux 0.270 → 0.263 m: still within every target, but the
+   boundary correction against Port-Bloc would have to be redone. Next step: a switch that
+   does not chatter at a jump (a smooth blend in Froude number, or a shock detector on η).
 4. **Fixed: friction was first order in time.** The backward-Euler damping of each SSP-RK2
    stage, hU*/(1 + Δt k), is stable and keeps steady states exact (finding 1), but the average
    of the two stages made it first order in Δt (damped inertial oscillation: 8.1e-3 at
