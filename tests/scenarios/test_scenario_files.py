@@ -75,6 +75,23 @@ def test_the_shipped_baseline_loads():
     assert {"Port-Bloc", "Pauillac", "Bordeaux"} <= set(scenario.stations)
 
 
+def test_the_shipped_study_scenario_refits_only_the_rivers_on_the_500_m_grid():
+    # gironde-study: the baseline on the 500 m grid, with the river zones refitted there
+    # (docs/gironde.md, "The study resolution's own calibration"); everything else is the
+    # baseline's, so the two differ only where the finer grid resolves the rivers differently.
+    base, study = scenarios.load("gironde"), scenarios.load("gironde-study")
+    assert study.domain["resolution"] == "default" and base.domain["resolution"] == "coarse"
+    assert study.tide == base.tide and study.rivers == base.rivers
+    assert study.stations == base.stations and study.duration == base.duration
+    n_base = base.physics["friction"]["coefficient"]
+    n_study = study.physics["friction"]["coefficient"]
+    changed = {z for z in n_base if n_base[z] != n_study[z]}
+    changed |= {
+        z for z in base.domain["deepen"] if base.domain["deepen"][z] != study.domain["deepen"][z]
+    }
+    assert changed == {"garonne", "dordogne"}
+
+
 def test_cli_runs_a_scenario_with_csv_stations(tmp_path):
     path = tmp_path / "short.yaml"
     path.write_text(yaml.safe_dump(SHORT | {"duration": "2h"}))
