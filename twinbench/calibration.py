@@ -191,6 +191,11 @@ def harmonics(p: Problem, theta: Parameters, state: core.State):
     grid = p.model.grid
     j, i = jnp.asarray(p.j), jnp.asarray(p.i)
 
+    # Checkpointed: the scan keeps each sample's starting state and its backward pass reruns
+    # that sample's steps, so one sample's states are held at a time (without it, all of them:
+    # ≈ 13 GB resident at 500 m). Not a smaller core.run memory budget instead: its recomputed
+    # segments inside a scan kept more memory, not less (docs/performance.md).
+    @jax.checkpoint
     def sample(s, _):
         s = core.run(s, params, grid, p.dt, p.steps_per_sample)
         return s, (s.h + params.bed)[j, i]

@@ -220,3 +220,16 @@ def test_fit_overtide_refuses_what_it_cannot_fit():
         cal.fit_overtide("gironde", "M2")
     with pytest.raises(ValueError, match="at least one station"):
         cal.fit_overtide("gironde", "M4", stations=())
+
+
+def test_the_gradient_holds_one_samples_states_not_the_whole_periods(problem):
+    # 8 samples of 540 coarse float32 steps, 0.1 MB a state: the period's states are 416 MB,
+    # one sample's 52 MB. The gradient's working set must be of the order of one sample's.
+    theta = cal.initial_parameters(problem)
+    state = problem.model.state
+    with problem.model.precision():
+        grad = jax.jit(jax.grad(lambda th, s: cal.loss(problem, th, s)[0]))
+        compiled = grad.lower(theta, state).compile()
+    temp_mb = compiled.memory_analysis().temp_size_in_bytes / 2**20
+    sample_mb = problem.steps_per_sample * 3 * state.h.size * state.h.dtype.itemsize / 2**20
+    assert temp_mb < 2.0 * sample_mb < 0.5 * problem.samples * sample_mb
