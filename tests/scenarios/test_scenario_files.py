@@ -77,7 +77,7 @@ def test_the_shipped_baseline_loads():
 
 def test_the_shipped_study_scenario_refits_only_the_rivers_on_the_500_m_grid():
     # gironde-study: the baseline on the 500 m grid, with the river zones refitted there
-    # (docs/gironde.md, "The study resolution's own calibration"); everything else is the
+    # (docs/gironde.md, "The study resolution's own river calibration"); everything else is the
     # baseline's, so the two differ only where the finer grid resolves the rivers differently.
     base, study = scenarios.load("gironde"), scenarios.load("gironde-study")
     assert study.domain["resolution"] == "default" and base.domain["resolution"] == "coarse"
