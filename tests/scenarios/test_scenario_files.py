@@ -80,6 +80,7 @@ def test_the_shipped_study_scenario_refits_only_the_rivers_on_the_500_m_grid():
     # (docs/gironde.md, "The study resolution's own river calibration"); everything else is the
     # baseline's, so the two differ only where the finer grid resolves the rivers differently.
     base, study = scenarios.load("gironde"), scenarios.load("gironde-study")
+    assert yaml.safe_load(scenarios.shipped("gironde-study").read_text())["base"] == "gironde"
     assert study.domain["resolution"] == "default" and base.domain["resolution"] == "coarse"
     assert study.tide == base.tide and study.rivers == base.rivers
     assert study.stations == base.stations and study.duration == base.duration
@@ -90,6 +91,45 @@ def test_the_shipped_study_scenario_refits_only_the_rivers_on_the_500_m_grid():
         z for z in base.domain["deepen"] if base.domain["deepen"][z] != study.domain["deepen"][z]
     }
     assert changed == {"garonne", "dordogne"}
+
+
+def test_a_base_scenario_is_laid_under_the_file_mappings_merged_lists_replaced(tmp_path):
+    (tmp_path / "parent.yaml").write_text(yaml.safe_dump(SHORT | {"name": "parent"}))
+    child = {
+        "base": "parent.yaml",
+        "name": "child",
+        "physics": {"friction": {"coefficient": 0.03}},
+        "stations": ["Pauillac"],
+        "tide": {"constituents": {"S2": [0.5, 130.0]}},
+    }
+    (tmp_path / "child.yaml").write_text(yaml.safe_dump(child))
+    scenario = scenarios.load(tmp_path / "child.yaml")
+    assert scenario.name == "child" and scenario.duration == 3 * 3600
+    assert scenario.physics == {"friction": {"law": "manning", "coefficient": 0.03},
+                                "coriolis": "auto"}  # fmt: skip
+    assert scenario.tide["constituents"] == {"M2": [1.5, 100.0], "S2": [0.5, 130.0]}
+    assert scenario.stations == ("Pauillac",)
+    # The recorded document is the merged one, without `base`: it re-runs alone even when the
+    # base file changes or is gone.
+    assert "base" not in scenario.document
+    (tmp_path / "parent.yaml").unlink()
+    assert scenarios.load(scenario.document) == scenario
+
+
+@pytest.mark.parametrize(
+    "base, message",
+    [
+        ("missing.yaml", "missing.yaml"),
+        ("no-such-shipped-scenario", "no shipped scenario"),
+        (["gironde"], "'base' must name a scenario"),
+        ("loop.yaml", "loops back"),
+    ],
+)
+def test_a_bad_base_is_named(tmp_path, base, message):
+    (tmp_path / "loop.yaml").write_text(yaml.safe_dump({"base": "child.yaml"}))
+    (tmp_path / "child.yaml").write_text(yaml.safe_dump(SHORT | {"base": base}))
+    with pytest.raises(ValueError, match=message):
+        scenarios.load(tmp_path / "child.yaml")
 
 
 def test_cli_runs_a_scenario_with_csv_stations(tmp_path):

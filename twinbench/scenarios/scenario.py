@@ -15,6 +15,8 @@ from twinbench.scenarios.whatif import WhatIf, parse_what_ifs
 
 #: Keys of a scenario document and what each holds.
 KEYS = {
+    "base": "a scenario this one starts from (a shipped name or a path relative to this file): "
+    "its document with this one's keys laid over it, mappings merged key by key",
     "name": "a short name for the run",
     "description": "free text",
     "domain": "{name: gironde | tidal_basin | biscay | bbox, resolution: coarse | default | fine "
@@ -97,13 +99,59 @@ def load(source: str | Path | Mapping) -> Scenario:
         if not path.exists():
             raise InputError(f"scenario file {str(path)!r} does not exist")
         where = str(path)
-        try:
-            document = yaml.safe_load(path.read_text())
-        except yaml.YAMLError as err:
-            raise InputError(f"{where} is not valid YAML: {err}") from None
+        document = _read(path)
     if not isinstance(document, Mapping):
         raise InputError(f"{where} must be a YAML mapping of {sorted(KEYS)}, got {document!r}")
-    return _check(dict(document), where)
+    if isinstance(source, Mapping):
+        folder, chain = Path.cwd(), ()
+    else:
+        folder, chain = Path(where).parent, (str(Path(where).resolve()),)
+    return _check(_resolve_base(dict(document), where, folder, chain), where)
+
+
+def _read(path: Path):
+    try:
+        return yaml.safe_load(path.read_text())
+    except yaml.YAMLError as err:
+        raise InputError(f"{path} is not valid YAML: {err}") from None
+
+
+def overlay(base: Mapping, changes: Mapping) -> dict:
+    """``base`` with ``changes`` laid over it: mappings merged key by key (recursively), any
+    other value (a number, a list, null) replacing the base's."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in changes.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = overlay(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _resolve_base(doc: dict, where: str, folder: Path, chain: tuple[str, ...]) -> dict:
+    """The document with its ``base:`` chain laid under it; the result has no ``base`` key, so
+    a run's recorded document re-runs alone even if the base file changes later."""
+    if "base" not in doc:
+        return doc
+    name = doc.pop("base")
+    if not isinstance(name, str) or not name:
+        raise InputError(
+            f"{where}: 'base' must name a scenario (a shipped name or a path), got {name!r}"
+        )
+    path = folder / name
+    if not path.exists():
+        if Path(name).suffix == "" and "/" not in name:
+            path = shipped(name)
+        else:
+            raise InputError(f"{where}: base scenario {name!r} does not exist ({path})")
+    key = str(path.resolve())
+    if key in chain:
+        raise InputError(f"{where}: 'base' chain loops back to {str(path)!r}")
+    base = _read(path)
+    if not isinstance(base, Mapping):
+        raise InputError(f"{where}: base scenario {str(path)!r} is not a YAML mapping")
+    base = _resolve_base(dict(base), str(path), path.parent, (*chain, key))
+    return overlay(base, doc)
 
 
 def _check(doc: dict, where: str) -> Scenario:
