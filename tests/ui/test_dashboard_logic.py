@@ -72,6 +72,11 @@ def test_size_limit_and_stations_checks():
     with pytest.raises(InputError, match=r"'s.yaml': .*unknown key\(s\) \['colour'\]"):
         uploads.check_scenario("s.yaml", b"domain: gironde\nstart: 2024-03-01\nduration: 1h\n"
                                b"colour: red\n")  # fmt: skip
+    # An upload may start from a shipped scenario, never from a path on the server.
+    study = uploads.check_scenario("s.yaml", b"base: gironde\ndomain: {resolution: default}\n")
+    assert study.domain["resolution"] == "default" and study.tide["constituents"]["M2"]
+    with pytest.raises(InputError, match="must be a shipped scenario's name, not the path"):
+        uploads.check_scenario("s.yaml", b"base: ../../runs/secret.yaml\n")
 
 
 def test_form_edits_become_what_ifs_and_uploaded_scenarios_are_listed(tmp_path):
