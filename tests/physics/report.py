@@ -457,6 +457,22 @@ FINDINGS = """## Engine findings
    −0.1 min at Bordeaux, M4 at Bordeaux 0.270 → 0.263 m: still within every target, but the
    boundary correction against Port-Bloc would have to be redone. Next step: a switch that
    does not chatter at a jump (a smooth blend in Froude number, or a shock detector on η).
+   **Smoothing the depth limiter instead does not work either** (measured 2026-12-03, twelfth
+   session, forward runs only, not kept). (a) Van Albada's limiter on h with
+   ε = (κ h)² (centred where the differences are below κ h): with κ = 0.01 MacDonald
+   settles on every grid with L1(h) 1.96e-3 / 6.42e-4 / 1.94e-4 (orders 1.61, 1.73), but the
+   smooth bump flows no longer settle (|∂h/∂t| 2–6e-6 m/s against the test's 1e-6; 1e-7 to
+   1e-13 with van Leer) and the jump's L1(hu) on 100 cells is 0.0111; κ = 1e-3 and 1e-4
+   (van Albada almost unsmoothed) are worse: the jump's L1(hu) 0.0117–0.0119 — van Albada
+   itself, not ε, disturbs the supercritical part. (b) Van Leer blended towards the centred
+   slope with the weight ε / (a² + b² + ε), ε = (κ h)²: the jump keeps van Leer's numbers
+   (L1(hu) 0.0080 / 0.0041 / 0.0017), but MacDonald on 400 cells and all smooth bump flows
+   stop settling (2e-6 to 6e-5 m/s for κ = 0.003 and 0.01). A depth slope that moves smoothly
+   with the solution keeps a limit cycle alive where the switching one did; the surface-gradient
+   slope, whose switch sits on η (monotone in these channels), is still the candidate. Its
+   forward-only rerun here: the jump's L1(hu) 0.0117 / 0.0023 / 0.0019 and its smooth-part
+   L1(h) 2.1e-4 / 2.0e-4 on 200 / 400 cells, i.e. the flickering jump (8e-5 m/s on 400 cells,
+   as with van Leer) caps the smooth part's order there too.
 4. **Fixed: friction was first order in time.** The backward-Euler damping of each SSP-RK2
    stage, hU*/(1 + Δt k), is stable and keeps steady states exact (finding 1), but the average
    of the two stages made it first order in Δt (damped inertial oscillation: 8.1e-3 at
