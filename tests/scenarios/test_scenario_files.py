@@ -112,6 +112,9 @@ def test_a_base_scenario_is_laid_under_the_file_mappings_merged_lists_replaced(t
     # The recorded document is the merged one, without `base`: it re-runs alone even when the
     # base file changes or is gone.
     assert "base" not in scenario.document
+    # A name is not inherited: without its own, a file is named after itself.
+    (tmp_path / "unnamed.yaml").write_text(yaml.safe_dump({"base": "parent.yaml"}))
+    assert scenarios.load(tmp_path / "unnamed.yaml").name == "unnamed"
     (tmp_path / "parent.yaml").unlink()
     assert scenarios.load(scenario.document) == scenario
 

@@ -151,6 +151,7 @@ def _resolve_base(doc: dict, where: str, folder: Path, chain: tuple[str, ...]) -
     if not isinstance(base, Mapping):
         raise InputError(f"{where}: base scenario {str(path)!r} is not a YAML mapping")
     base = _resolve_base(dict(base), str(path), path.parent, (*chain, key))
+    base.pop("name", None)  # a scenario's name is its own (default: its file's stem)
     return overlay(base, doc)
 
 
