@@ -118,14 +118,6 @@ def check_scenario(name: str, data: bytes, limit: int = MAX_BYTES) -> Scenario:
     if not isinstance(document, dict):
         raise InputError(f"{name!r} must be a YAML mapping (a scenario), got {document!r}")
     document.setdefault("name", Path(name).stem)
-    base = document.get("base")
-    if isinstance(base, str) and ("/" in base or "\\" in base or Path(base).suffix):
-        # An uploaded file has no folder of its own: only a shipped scenario can be its base
-        # (and no path on the server is opened on an upload's behalf).
-        raise InputError(
-            f"{name!r}: an uploaded scenario's 'base' must be a shipped scenario's "
-            f"name, not the path {base!r}"
-        )
     try:
         return load(document)
     except InputError as err:

@@ -94,7 +94,7 @@ def load(source: str | Path | Mapping) -> Scenario:
         document, where = copy.deepcopy(dict(source)), "scenario"
     else:
         path = Path(source)
-        if not path.exists() and path.suffix == "" and "/" not in str(source):
+        if not path.exists() and _is_name(str(source)):
             path = shipped(str(source))
         if not path.exists():
             raise InputError(f"scenario file {str(path)!r} does not exist")
@@ -103,10 +103,15 @@ def load(source: str | Path | Mapping) -> Scenario:
     if not isinstance(document, Mapping):
         raise InputError(f"{where} must be a YAML mapping of {sorted(KEYS)}, got {document!r}")
     if isinstance(source, Mapping):
-        folder, chain = Path.cwd(), ()
+        folder, chain = None, ()
     else:
         folder, chain = Path(where).parent, (str(Path(where).resolve()),)
     return _check(_resolve_base(dict(document), where, folder, chain), where)
+
+
+def _is_name(text: str) -> bool:
+    """Whether ``text`` names a shipped scenario rather than a path (no folder, no suffix)."""
+    return Path(text).suffix == "" and "/" not in text and "\\" not in text
 
 
 def _read(path: Path):
@@ -128,9 +133,13 @@ def overlay(base: Mapping, changes: Mapping) -> dict:
     return merged
 
 
-def _resolve_base(doc: dict, where: str, folder: Path, chain: tuple[str, ...]) -> dict:
+def _resolve_base(doc: dict, where: str, folder: Path | None, chain: tuple[str, ...]) -> dict:
     """The document with its ``base:`` chain laid under it; the result has no ``base`` key, so
-    a run's recorded document re-runs alone even if the base file changes later."""
+    a run's recorded document re-runs alone even if the base file changes later.
+
+    ``folder`` is where a relative base path is looked up; a document given as a mapping (an
+    upload, a dict in Python) has none, so its base must be a shipped scenario's name and no
+    path is opened on its behalf."""
     if "base" not in doc:
         return doc
     name = doc.pop("base")
@@ -138,12 +147,16 @@ def _resolve_base(doc: dict, where: str, folder: Path, chain: tuple[str, ...]) -
         raise InputError(
             f"{where}: 'base' must name a scenario (a shipped name or a path), got {name!r}"
         )
-    path = folder / name
-    if not path.exists():
-        if Path(name).suffix == "" and "/" not in name:
-            path = shipped(name)
-        else:
+    if folder is None and not _is_name(name):
+        raise InputError(
+            f"{where}: a scenario given as a mapping has no folder, so its 'base' must be a "
+            f"shipped scenario's name, not the path {name!r}"
+        )
+    path = None if folder is None else folder / name
+    if path is None or not path.exists():
+        if not _is_name(name):
             raise InputError(f"{where}: base scenario {name!r} does not exist ({path})")
+        path = shipped(name)
     key = str(path.resolve())
     if key in chain:
         raise InputError(f"{where}: 'base' chain loops back to {str(path)!r}")
