@@ -304,8 +304,8 @@ def calibrate(
 
     theta = initial_parameters(p) if theta is None else theta
     scales = {"log_manning": 1.0, "deepening": 10.0, "amplitude": 0.5, "phase": 20.0}
-    mask = Parameters(*(m * scales[k] for k, m in zip(GROUPS, _moving(p, theta, fit, zones),
-                                                        strict=True)))  # fmt: skip
+    moving = _moving(p, theta, fit, zones)
+    mask = Parameters(*(getattr(moving, k) * scales[k] for k in GROUPS))
     optimiser = optax.adam(learning_rate)
     opt_state = optimiser.init(theta)
     with p.model.precision():
