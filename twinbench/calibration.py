@@ -380,6 +380,8 @@ def gauss_newton(
     m4_weight: float = 0.5,
     zones: Sequence[str] | None = None,
     damping: float = 0.01,
+    prior: dict[str, float] | None = None,
+    misfit_error: float = 0.01,
 ) -> tuple[Parameters, list[dict]]:
     """Levenberg–Marquardt on :func:`residuals`, the Jacobian by forward differences at the
     scale of the steps (:data:`SECANT_STEPS`): the fit for a few parameters (the river zones'
@@ -395,12 +397,32 @@ def gauss_newton(
     moving parameters) evaluations and one per trial step (a rejected trial grows the damping
     λ ×4; an accepted one shrinks it ÷3). Returns the best parameters and the history, as
     :func:`calibrate`.
+
+    ``prior`` (group → σ, e.g. ``{"log_manning": 0.3, "deepening": 2.0}``) adds Tikhonov terms
+    for the moving parameters of those groups, weighed against the misfits' own error
+    ``misfit_error`` (relative: 0.01 is 1 % of the M2 amplitude, ≈ 2 cm or 1.2 min at
+    Bordeaux): e (x − x₀)/σ, x₀ the starting values, so that a parameter σ away from its start
+    costs as much as one misfit of size e. Parameters the gauges barely see (a river without a
+    gauge of its own) then stay near their start instead of wandering along the misfit's
+    valleys. The history's ``loss`` includes these terms.
     """
     theta = initial_parameters(p) if theta is None else theta
     moving = _moving(p, theta, fit, zones)
     leaves = [(k, j) for k in GROUPS for j in np.flatnonzero(np.atleast_1d(getattr(moving, k)))]
     if not leaves:
         raise InputError("nothing to fit: no parameter group and zone moves")
+    prior = dict(prior or {})
+    unknown = sorted(set(prior) - set(GROUPS))
+    if unknown or not all(math.isfinite(v) and v > 0 for v in prior.values()):
+        raise InputError(f"prior must map groups among {list(GROUPS)} to σ > 0, got {prior}")
+    if not (math.isfinite(misfit_error) and misfit_error > 0):
+        raise InputError(f"misfit_error must be > 0, got {misfit_error}")
+    inverse_sigma = np.array([misfit_error / prior[k] if k in prior else 0.0 for k, _ in leaves])
+
+    def coordinates(th: Parameters) -> np.ndarray:
+        return np.array([np.asarray(getattr(th, k), float).reshape(-1)[j] for k, j in leaves])
+
+    origin = coordinates(theta)
 
     def shifted(th: Parameters, deltas) -> Parameters:
         values = {k: np.array(getattr(th, k), float) for k in GROUPS}
@@ -424,7 +446,8 @@ def gauss_newton(
             r = np.asarray(r, float)
             if not np.isfinite(r).all():
                 raise FloatingPointError(f"the run at {scenario_values(p, th)} is not finite")
-            return r, (m2, m4)
+            penalty = (coordinates(th) - origin) * inverse_sigma
+            return np.concatenate([r, penalty]), (m2, m4)
 
         state = spin_up(p, theta, p.model.state, spin_periods)
         history, best = [], (math.inf, theta)
@@ -621,6 +644,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--out", default="calibration.json")
     parser.add_argument(
+        "--prior", nargs="+", metavar="GROUP=SIGMA", default=[],
+        help="gauss-newton only: Tikhonov terms (x - x0)/SIGMA keeping GROUP's moving "
+             "parameters near their start, e.g. log_manning=0.3 deepening=2",
+    )  # fmt: skip
+    parser.add_argument(
+        "--misfit-error", type=float, default=0.01,
+        help="gauss-newton with --prior: the misfits' relative error the prior is weighed "
+             "against (default 0.01: 1 %% of the M2 amplitude)",
+    )  # fmt: skip
+    parser.add_argument(
         "--m4-weight", type=float, default=0.5,
         help="weight of the M4 amplitude misfit against the complex M2 one (default 0.5)",
     )  # fmt: skip
@@ -661,6 +694,15 @@ def main(argv: Sequence[str] | None = None) -> int:
              "amplitudes and phases corrected so that STATION (a mouth gauge) gets the observed",
     )  # fmt: skip
     args = parser.parse_args(argv)
+    prior = {}
+    for item in args.prior:
+        group, _, sigma = item.partition("=")
+        try:
+            prior[group] = float(sigma)
+        except ValueError:
+            parser.error(f"--prior takes GROUP=SIGMA (e.g. log_manning=0.3), got {item!r}")
+    if prior and args.method != "gauss-newton":
+        parser.error("--prior needs --method gauss-newton")
     if args.full_run_targets and not args.warm:
         parser.error("--full-run-targets needs --warm (the full run is the scenario's own values)")
     if args.fit_overtide:
@@ -714,7 +756,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     common = dict(iterations=args.iterations, theta=theta, callback=show,
                   m4_weight=args.m4_weight, zones=args.zones, fit=tuple(args.fit))  # fmt: skip
     if args.method == "gauss-newton":
-        best, history = gauss_newton(p, **common)
+        best, history = gauss_newton(p, prior=prior, misfit_error=args.misfit_error, **common)
     else:
         best, history = calibrate(p, learning_rate=args.learning_rate, **common)
     log = {"fitted": scenario_values(p, best), "history": history, "full_run": mapping}

@@ -280,6 +280,23 @@ def test_gauss_newton_recovers_the_garonnes_friction_of_a_twin(problem):
                                   np.asarray(start.log_manning)[others])  # fmt: skip
     np.testing.assert_array_equal(np.asarray(best.deepening), np.asarray(start.deepening))
     assert float(best.amplitude) == float(start.amplitude)
+    # A tight prior on log n (σ = 0.05 against a 1 % misfit error) holds the first step near
+    # the start: the step the data alone asked for overshot to about twice the truth's 0.15.
+    first = history[0]["trials"][-1]["step"][0]
+    held, held_history = cal.gauss_newton(
+        twin, 1, start, fit=("log_manning",), zones=("garonne",), spin_periods=1.0,
+        m4_weight=0.0, prior={"log_manning": 0.05},
+    )  # fmt: skip
+    step = float(held.log_manning[g] - start.log_manning[g])
+    assert abs(first) > 0.1 and 0.0 < step < 0.03
+    assert held_history[0]["trials"][-1]["loss"] < held_history[0]["loss"]
+    for bad in ({"friction": 0.1}, {"log_manning": 0.0}, {"deepening": float("nan")}):
+        with pytest.raises(ValueError, match="prior must map"):
+            cal.gauss_newton(problem, iterations=1, theta=start, prior=bad)
+    with pytest.raises(SystemExit):  # argparse: GROUP=SIGMA, and only with gauss-newton
+        cal.main(["gironde", "--method", "gauss-newton", "--prior", "log_manning:0.3"])
+    with pytest.raises(SystemExit):
+        cal.main(["gironde", "--prior", "log_manning=0.3"])
     with pytest.raises(ValueError, match="nothing to fit"):
         cal.gauss_newton(problem, iterations=1, theta=start, fit=())
     with pytest.raises(ValueError, match="zones must be among"):
