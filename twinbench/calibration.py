@@ -209,13 +209,9 @@ def harmonics(p: Problem, theta: Parameters, state: core.State):
 
 
 def loss(p: Problem, theta: Parameters, state: core.State, m4_weight: float = 0.5):
-    m2, m4, final = harmonics(p, theta, state)
-    obs2 = jnp.asarray(p.observed_m2)
-    obs4 = jnp.asarray(p.observed_m4) * p.m2_factor**2  # M4's nodal factor is f(M2)², as |m4|'s
-    misfit = jnp.sum(jnp.abs(m2 - obs2) ** 2 / jnp.abs(obs2) ** 2)
-    mask = 1.0 if p.m4_mask is None else jnp.asarray(p.m4_mask)
-    misfit = misfit + m4_weight * jnp.sum(mask * (jnp.abs(m4) - obs4) ** 2 / obs4**2)
-    return misfit, (m2, m4, final)
+    """The misfit of the module docstring: the sum of the squared :func:`residuals`."""
+    r, aux = residuals(p, theta, state, m4_weight)
+    return jnp.sum(r**2), aux
 
 
 def spin_up(p: Problem, theta: Parameters, state: core.State, periods: float) -> core.State:
@@ -355,7 +351,7 @@ def residuals(p: Problem, theta: Parameters, state: core.State, m4_weight: float
     parts of (Z − Z_obs) / |Z_obs|, then √w₄ (|Z₄| − A₄) / A₄ (zero where M4 is left out)."""
     m2, m4, final = harmonics(p, theta, state)
     obs2 = jnp.asarray(p.observed_m2)
-    obs4 = jnp.asarray(p.observed_m4) * p.m2_factor**2
+    obs4 = jnp.asarray(p.observed_m4) * p.m2_factor**2  # M4's nodal factor is f(M2)², as |m4|'s
     mask = 1.0 if p.m4_mask is None else jnp.asarray(p.m4_mask)
     scaled = (m2 - obs2) / jnp.abs(obs2)
     r4 = math.sqrt(m4_weight) * mask * (jnp.abs(m4) - obs4) / obs4
@@ -453,12 +449,12 @@ def gauss_newton(
         history, best = [], (math.inf, theta)
         lam = damping
         r0, (m2, m4) = value(theta, state)
+        steps = [SECANT_STEPS[name] for name, _ in leaves]
         for k in range(iterations):
             clock = time.perf_counter()
             loss0 = float(r0 @ r0)
             if loss0 < best[0]:
                 best = (loss0, theta)
-            steps = [SECANT_STEPS[name] for name, _ in leaves]
             jacobian = np.stack([(value(shifted(theta, np.eye(len(leaves))[m] * h), state)[0] - r0)
                                  / h for m, h in enumerate(steps)], axis=1)  # fmt: skip
             normal, gradient = jacobian.T @ jacobian, jacobian.T @ r0
