@@ -28,7 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from twinbench import core, tides
-from twinbench.domains.stations import TICON4_FILES
+from twinbench.domains.stations import LAGOON_TICON4_FILES, TICON4_FILES
 from twinbench.io.inputs import InputError
 from twinbench.scenarios import Scenario, load, model_for
 from twinbench.scenarios.runner import _stations
@@ -107,9 +107,10 @@ def problem(
     v0 = tides.astronomical_arguments(["M2", "M4"], start).values[0]
     f, u = fu["f"].values[0], fu["u"].values[0]
     for name in stations:
-        if name not in TICON4_FILES:
+        files = {**TICON4_FILES, **LAGOON_TICON4_FILES}
+        if name not in files:
             raise InputError(f"station {name!r} has no observed constants (TICON-4)")
-        obs = tides.ticon(TICON4_FILES[name])
+        obs = tides.ticon(files[name])
         a, g = (float(obs[k].sel(constituent="M2")) for k in ("amplitude", "phase"))
         observed_m2.append(f[0] * a * np.exp(-1j * np.deg2rad(g - v0[0] - u[0])))
         observed_m4.append(float(obs.amplitude.sel(constituent="M4")))

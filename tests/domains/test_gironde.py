@@ -293,3 +293,69 @@ def test_the_garonne_keeps_its_depth_through_the_confluence(resolution):
     assert on_line.sum() >= 5  # not vacuous: the line crosses water
     assert depths.min() >= 5.0, np.sort(depths)
     assert np.median(depths) >= DEFAULT_DEPTHS["garonne"]
+
+
+EYRAC = (-1.16355, 44.665001)  # Arcachon-Eyrac, TICON-4 (CC-BY-4.0)
+
+
+@pytest.mark.parametrize("resolution", ["coarse", "default"])
+def test_the_arcachon_lagoon_opens_on_request(resolution):
+    closed, opened = gironde(resolution), gironde(resolution, lagoon=True)
+    spacing = float(opened.attrs["resolution_m"])
+    names = opened["friction_zone"].attrs["flag_meanings"].split()
+    assert names[-1] == "lagoon" and "lagoon" not in closed["friction_zone"].attrs["flag_meanings"]
+    lagoon = opened["friction_zone"].values == names.index("lagoon")
+    # its water at high water (Histolitt's coastline is the highest-tide line): 156-174 km²
+    # (Plus et al. 2009); cells of its passes add a little
+    area = float((opened["water_fraction"].values * lagoon).sum()) * spacing**2 / 1e6
+    assert 140 < area < 200, area
+    assert _sea_connected(opened)[lagoon].all()
+    # land when closed, but for the channel's passes out at sea
+    assert (~_wet(closed)[lagoon]).mean() > 0.8
+    # the Eyrac gauge sits in the lagoon's channel, and on land when the lagoon is closed
+    st = locate_stations(opened, ["Arcachon"], [EYRAC[0]], [EYRAC[1]])
+    j, i = int(st["j"].iloc[0]), int(st["i"].iloc[0])
+    assert lagoon[j, i] and opened["depth"].values[j, i] > DEFAULT_DEPTHS["lagoon_flats"]
+    with pytest.raises(ValueError, match=r"Arcachon.*on land"):
+        locate_stations(closed, ["Arcachon"], [EYRAC[0]], [EYRAC[1]])
+    # nothing moves away from the lagoon and its inlet
+    changed = (closed["depth"].values != opened["depth"].values) & ~lagoon
+    inlet = _cell(opened, -1.25, 44.60)
+    jj, ii = np.nonzero(changed)
+    assert (np.hypot(jj - inlet[0], ii - inlet[1]) * spacing < 10e3).all()
+    with pytest.raises(ValueError, match="lagoon"):
+        gironde("coarse", lagoon="yes")
+
+
+def test_the_lagoon_tide_at_eyrac():
+    """Five days of the coarse baseline with the lagoon open: M2 at Arcachon-Eyrac against
+    TICON-4's prediction analysed the same way (its channel and passes were fitted to it on
+    this grid: 1.005x, +7.6 degrees); the gauges of the estuary barely move (the lagoon is
+    70 km south of the mouth)."""
+    from twinbench import scenarios
+    from twinbench.analysis.skill import tidal_skill
+    from twinbench.storms.xynthia import LAGOON_MANNING
+
+    base = scenarios.load("gironde")
+    friction = dict(base.physics["friction"])
+    friction["coefficient"] = {**friction["coefficient"], "lagoon": LAGOON_MANNING}
+    names = ["Port-Bloc", "Pauillac", "Arcachon"]
+    runs = {}
+    for lagoon in (False, True):
+        scenario = base.replace(
+            domain={**base.domain, "lagoon": lagoon},
+            physics={**base.physics, "friction": friction} if lagoon else base.physics,
+            fields=False,
+            stations=names if lagoon else names[:2],
+        )
+        runs[lagoon] = tidal_skill(scenarios.run(scenario, duration="5D"), constituents=["M2"])
+    m2 = runs[True].sel(constituent="M2")
+    ratio = float(m2["amplitude_ratio"].sel(station="Arcachon"))
+    lag = float(m2["phase_error"].sel(station="Arcachon"))
+    assert 0.9 < ratio < 1.1 and abs(lag) < 15, (ratio, lag)
+    without = runs[False].sel(constituent="M2")
+    for name in names[:2]:
+        da = float(
+            m2["model_amplitude"].sel(station=name) - without["model_amplitude"].sel(station=name)
+        )
+        assert abs(da) < 0.02, (name, da)

@@ -15,7 +15,7 @@ import pandas as pd
 import xarray as xr
 
 from twinbench import tides
-from twinbench.domains.stations import TICON4_FILES
+from twinbench.domains.stations import LAGOON_TICON4_FILES, TICON4_FILES
 
 DEFAULT_CONSTITUENTS = ("M2", "S2", "N2", "K1", "O1", "M4", "MS4", "MN4", "M6")
 
@@ -63,10 +63,11 @@ def tidal_skill(
     if record.sizes["time"] < 3:
         raise ValueError(f"the record after the {skip} spin-up is too short for an analysis")
     if observed is None:
+        files = {**TICON4_FILES, **LAGOON_TICON4_FILES}
         observed = {
-            name: tides.ticon(TICON4_FILES[name])
+            name: tides.ticon(files[name])
             for name in run.station_name.values.tolist()
-            if name in TICON4_FILES
+            if name in files
         }
     names = [tides.canonical_name(c) for c in constituents]
     stations = [s for s in run.station_name.values.tolist() if s in observed]

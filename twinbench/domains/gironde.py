@@ -9,7 +9,8 @@ Pessac-sur-Dordogne. Both rivers run on to the east side, where river inflows en
 How it is built (``docs/gironde.md`` has the numbers):
 
 * land and water from the official Histolitt coastline (© IGN-Shom 2009), rasterised on a
-  sub-grid of spacing ≤ 100 m; lakes and the Arcachon lagoon (a separate tidal system) are land;
+  sub-grid of spacing ≤ 100 m; lakes are land, and so is the Arcachon lagoon (a separate tidal
+  system) unless ``lagoon=True`` opens it (flats and a channel, :data:`DEFAULT_DEPTHS`);
 * where Histolitt stops (the Garonne above Bègles, the Dordogne above Libourne) the rivers are
   carved along centrelines through the towns on their banks, with their published widths;
 * depths: the shelf from ETOPO2v2 (with a shore ramp where its 3.7 km cells miss the coast);
@@ -65,6 +66,13 @@ DEFAULT_DEPTHS: dict[str, float] = {
     "garonne_head": 3.5,
     "dordogne": 6.0,
     "dordogne_head": 3.0,
+    # The Arcachon lagoon (``lagoon=True`` only): its tidal flats (≈ 115 of 156 km² at high
+    # water, Plus et al. 2009, Cont. Shelf Res. 29:1008) [assumed depth], the channel from the
+    # inlet's passes to Eyrac and the Teychan, and the passes; channel and passes fitted on the
+    # 1500 m grid to Arcachon-Eyrac's M2 (TICON-4) with Manning n 0.02 (docs/storms.md).
+    "lagoon_flats": 1.0,
+    "lagoon_channel": 12.0,
+    "lagoon_inlet": 20.0,
     # Land: bed elevation above MSL, stored as a negative depth (spring tide + surge stay below).
     "land": -10.0,
 }
@@ -123,6 +131,15 @@ GARONNE_CARVE_FROM, DORDOGNE_CARVE_FROM = 11, 10  # first vertex beyond the Hist
 MOUTH = [(-1.075, 45.555), (-1.015, 45.635)]
 ARCACHON_INLET = [(-1.262, 44.680), (-1.190, 44.560)]
 ARCACHON_LAGOON = (-1.12, 44.68)  # a point of open water inside the lagoon
+#: The lagoon's main channel (``lagoon=True``): from off the inlet through the passes between
+#: the Cap Ferret spit and the Arguin bank, past the spit's tip, along the Arcachon waterfront
+#: (the Eyrac gauge) and up the Teychan; positions read off the Histolitt water [approximate].
+ARCACHON_CHANNEL = [
+    (-1.290, 44.560), (-1.262, 44.595), (-1.245, 44.622), (-1.225, 44.645), (-1.195, 44.660),
+    (-1.165, 44.668), (-1.130, 44.668), (-1.095, 44.675), (-1.060, 44.690),
+]  # fmt: skip
+ARCACHON_INLET_END = 3  # vertex index: the passes end past the spit's tip
+LAGOON_CHANNEL_WIDTH = 800.0  # m [assumed]
 
 ATTRIBUTION = {
     "source": (
@@ -359,7 +376,7 @@ def _scatter(values: np.ndarray, where: tuple, shape: tuple, fill: float) -> np.
 
 
 @functools.lru_cache(maxsize=8)
-def _build(spacing: float, depth_items: tuple) -> dict[str, Any]:
+def _build(spacing: float, depth_items: tuple, lagoon: bool = False) -> dict[str, Any]:
     ndimage = _need("scipy.ndimage")
     depths = dict(depth_items)
     nx = round((X_EAST - X_WEST) / spacing)
@@ -399,10 +416,13 @@ def _build(spacing: float, depth_items: tuple) -> dict[str, Any]:
     thalweg = _project(np.asarray(THALWEG))
     lines["estuary"] = thalweg
 
-    # The Arcachon lagoon is a separate tidal system: land. Lakes: land (not joined to the sea).
+    # The Arcachon lagoon is a separate tidal system: land, unless asked for. Lakes: land (not
+    # joined to the sea).
     inlet = _cut(water, _project(np.asarray(ARCACHON_INLET)), sx0, sy0, d)
     lagoon_cell = _cell_of(_project(np.asarray([ARCACHON_LAGOON]))[0], X_WEST, Y_SOUTH, d, shape)
-    water &= ~_component(water & ~inlet, _seed(shape, lagoon_cell))
+    in_lagoon_sub = _component(water & ~inlet, _seed(shape, lagoon_cell))
+    if not lagoon:
+        water &= ~in_lagoon_sub
     west_edge = np.zeros(shape, bool)
     west_edge[:, 0] = True
     water = _component(water, west_edge)
@@ -459,14 +479,18 @@ def _build(spacing: float, depth_items: tuple) -> dict[str, Any]:
     mouth_line = _project(np.asarray(GARONNE_MOUTH))
     near = polyline_distance(px, py, mouth_line)[0] <= 0.5 * GARONNE[0][2]
     value = np.where(in_estuary & near, np.maximum(value, depths["garonne"]), value)
+    lagoon_part = np.zeros(jw.shape, bool)
+    if lagoon:
+        value, lagoon_part = _lagoon_depths(value, px, py, in_lagoon_sub[jw, iw], depths)
     depth_sub = np.zeros(shape)
     depth_sub[jw, iw] = value
     # Friction zones (ZONES order): shelf, estuary below / above Pauillac, the two rivers.
     zone_of = np.select(
-        [~in_estuary, garonne, dordogne, along_t < THALWEG_PAUILLAC],
-        [0, 3, 4, 1],
+        [lagoon_part, ~in_estuary, garonne, dordogne, along_t < THALWEG_PAUILLAC],
+        [len(ZONES), 0, 3, 4, 1],
         default=2,
     )
+    zones_used = ZONES + (("lagoon",) if lagoon else ())
 
     # Model cells: wet when at least half water, with the mean depth of that water.
     blocks = (ny, k, nx, k)
@@ -485,8 +509,8 @@ def _build(spacing: float, depth_items: tuple) -> dict[str, Any]:
     edge[:, 0] = True
     wet = _component(wet, edge)
     bed = np.where(wet, mean_depth, depths["land"])
-    votes = np.zeros((len(ZONES), ny, nx))
-    for z in range(len(ZONES)):
+    votes = np.zeros((len(zones_used), ny, nx))
+    for z in range(len(zones_used)):
         mark = np.zeros(shape)
         mark[jw[zone_of == z], iw[zone_of == z]] = 1.0
         votes[z] = mark.reshape(blocks).sum(axis=(1, 3))
@@ -538,7 +562,28 @@ def _build(spacing: float, depth_items: tuple) -> dict[str, Any]:
         "zones": zones,
         "rivers": rivers,
         "subgrid": k,
+        "zone_names": zones_used,
     }
+
+
+def _lagoon_depths(value, px, py, in_lagoon, depths):
+    """Depths of the Arcachon lagoon's water (flats, and its channel from the passes), and
+    the channel's passes across the sea shore ramp; returns the depths and the lagoon mask
+    (the lagoon's own water and the passes' channel cells seaward of it)."""
+    line = _project(np.asarray(ARCACHON_CHANNEL))
+    dist, along = polyline_distance(px, py, line)
+    channel = np.interp(
+        along,
+        [0, ARCACHON_INLET_END, len(ARCACHON_CHANNEL) - 1],
+        [depths["lagoon_inlet"], depths["lagoon_inlet"], depths["lagoon_channel"]],
+    )
+    taper = np.clip(1.0 - (dist - 0.5 * LAGOON_CHANNEL_WIDTH) / CHANNEL_TAPER, 0.0, 1.0)
+    flats = depths["lagoon_flats"]
+    lagoon_value = flats + (channel - flats) * taper
+    passes = ~in_lagoon & (taper > 0) & (along <= ARCACHON_INLET_END)
+    out = np.where(in_lagoon, lagoon_value, value)
+    out = np.where(passes, np.maximum(out, lagoon_value), out)
+    return out, in_lagoon | passes
 
 
 def _depth_items(depths: dict | None) -> tuple:
@@ -564,7 +609,9 @@ def _crs_variable() -> xr.DataArray:
     return xr.DataArray(np.int32(0), attrs=attrs)
 
 
-def gironde(resolution: float | str = "default", *, depths: dict | None = None) -> xr.Dataset:
+def gironde(
+    resolution: float | str = "default", *, depths: dict | None = None, lagoon: bool = False
+) -> xr.Dataset:
     """The Gironde estuary, its tidal rivers and the shelf off its mouth as CF inputs.
 
     Parameters
@@ -575,6 +622,10 @@ def gironde(resolution: float | str = "default", *, depths: dict | None = None) 
     depths
         Overrides of :data:`DEFAULT_DEPTHS` (m below mean sea level; ``"land"`` negative), the
         knobs a calibration moves: channel, flats and river section depths.
+    lagoon
+        Open the Arcachon lagoon to the sea (default: land, a separate tidal system): its
+        water from Histolitt, flats and a channel from :data:`DEFAULT_DEPTHS` (``lagoon_*``),
+        in its own friction zone ``lagoon``. For storms and the Arcachon-Eyrac gauge.
 
     Returns
     -------
@@ -593,7 +644,10 @@ def gironde(resolution: float | str = "default", *, depths: dict | None = None) 
     """
     spacing = resolve_resolution(resolution)
     items = _depth_items(depths)
-    built = _build(spacing, items)
+    if not isinstance(lagoon, bool):
+        raise ValueError(f"lagoon must be true or false, got {lagoon!r}")
+    built = _build(spacing, items, lagoon)
+    zone_names = built["zone_names"]
     coords = {
         "x": ("x", built["x"].copy(), {**cf.attrs("x"), "axis": "X"}),
         "y": ("y", built["y"].copy(), {**cf.attrs("y"), "axis": "Y"}),
@@ -629,14 +683,15 @@ def gironde(resolution: float | str = "default", *, depths: dict | None = None) 
             "comment": "|cos| + |sin| of the river's heading in river cells; 1 elsewhere"}),
         "friction_zone": (("y", "x"), built["zones"].copy(), {
             "long_name": "bottom friction zone", "units": "1", **on_grid,
-            "flag_values": np.arange(len(ZONES), dtype=np.int8),
-            "flag_meanings": " ".join(ZONES), "_FillValue": np.int8(-1),
+            "flag_values": np.arange(len(zone_names), dtype=np.int8),
+            "flag_meanings": " ".join(zone_names), "_FillValue": np.int8(-1),
             "comment": "-1 on land; zones split at the mouth, off Pauillac and Bec d'Ambes"}),
         "crs": _crs_variable(),
     }  # fmt: skip
     rivers = built["rivers"]
     attrs = {
-        "title": f"Gironde estuary domain, {spacing:g} m Lambert-93 grid",
+        "title": f"Gironde estuary domain{' with the Arcachon lagoon' if lagoon else ''}, "
+        f"{spacing:g} m Lambert-93 grid",
         "Conventions": "CF-1.10",
         "institution": "twinbench",
         "resolution_m": spacing,

@@ -18,6 +18,8 @@ TICON4_FILES = {
     "Pauillac-Trompeloup": "pauillac_trompeloup-779-fra-refmar",
     "Bordeaux": "bordeaux-196-fra-refmar",
 }
+#: Gauges inside the Arcachon lagoon, on the domain only with ``gironde(..., lagoon=True)``.
+LAGOON_TICON4_FILES = {"Arcachon": "arcachon_eyrac-190-fra-refmar"}
 # SHOM "Références Altimétriques Maritimes" port positions (VACUMM data/sea_level/ports.txt,
 # CeCILL v2; shared/data/tide_levels_shom_ram): Le Verdon 45°32'49"N 1°02'22"W,
 # Richard 45°27'N 0°56'W, Lamena 45°20'N 0°48'W.
@@ -104,11 +106,12 @@ def locate_stations(
 
 
 def gironde_station_positions() -> dict[str, tuple[float, float]]:
-    """(lon, lat) of the named Gironde gauges: TICON-4 files, then SHOM RAM positions."""
+    """(lon, lat) of the named Gironde gauges: TICON-4 files (the lagoon's too), then SHOM RAM
+    positions."""
     from twinbench.tides import ticon
 
     out = {}
-    for name, station_id in TICON4_FILES.items():
+    for name, station_id in {**TICON4_FILES, **LAGOON_TICON4_FILES}.items():
         attrs = ticon(station_id).attrs
         out[name] = (attrs["longitude"], attrs["latitude"])
     return {**out, **RAM_POSITIONS}
@@ -125,6 +128,8 @@ def gironde_stations(resolution: float | str = "default", **kwargs) -> pd.DataFr
     ['lon', 'lat', 'x', 'y']
     """
     domain = gironde(resolution)
-    positions = gironde_station_positions()
+    positions = {
+        k: v for k, v in gironde_station_positions().items() if k not in LAGOON_TICON4_FILES
+    }
     lon, lat = zip(*positions.values(), strict=True)
     return locate_stations(domain, list(positions), lon, lat, **kwargs)

@@ -29,8 +29,8 @@ from twinbench.scenarios.whatif import RunSetup, apply_all
 OMEGA_EARTH = 7.2921e-5  # s⁻¹
 
 
-def _gironde(resolution="coarse", depths=None):
-    return domains.gironde(resolution, depths=depths)
+def _gironde(resolution="coarse", depths=None, lagoon=False):
+    return domains.gironde(resolution, depths=depths, lagoon=lagoon)
 
 
 def _tidal_basin(resolution=400.0, depths=None):

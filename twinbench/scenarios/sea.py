@@ -173,3 +173,70 @@ class Storm(WhatIf):
         times = np.append(np.arange(0.0, setup.duration, self.every), setup.duration)
         forcing = storm_forcing(setup.domain, times, setup.start, self.spec)
         return setup.replace(forcing=forcing)
+
+
+@dataclasses.dataclass(frozen=True)
+class NestedSurge(WhatIf):
+    """A larger domain's storm surge on the open tidal boundaries: one-way nesting.
+
+    ``source`` is a NetCDF file (or zarr store) of a parent run holding ``variable`` (default
+    ``surge``: the residual tide + storm minus tide, m) over ``(time, y, x)`` with UTC
+    ``time`` and 2-D ``lon``/``lat`` — e.g. what :func:`twinbench.storms.xynthia` returns for
+    the Bay of Biscay. It is interpolated along each open ``tide`` side of this run
+    (:func:`twinbench.storms.nesting.surge_along`) and added to the side's mean level; the
+    run keeps its own tide. Pair it with the same ``storm`` over this domain.
+    """
+
+    type_name = "nested_surge"
+    source: str = ""
+    variable: str = "surge"
+
+    def __post_init__(self):
+        if not isinstance(self.source, str) or not self.source:
+            raise InputError(
+                "nested_surge: 'source' must be the path of a parent run's file, got "
+                f"{self.source!r}"
+            )
+        if not isinstance(self.variable, str) or not self.variable:
+            raise InputError(f"nested_surge: 'variable' must be a name, got {self.variable!r}")
+
+    def surge(self) -> xr.DataArray:
+        """The parent's surge field, read from ``source``."""
+        from pathlib import Path
+
+        path = Path(self.source).expanduser()
+        if not path.exists():
+            raise InputError(f"nested_surge: no parent run at {str(path)!r}")
+        opener = xr.open_zarr if path.is_dir() or path.suffix == ".zarr" else xr.open_dataset
+        try:
+            with opener(path) as ds:
+                if self.variable not in ds:
+                    raise InputError(
+                        f"nested_surge: {str(path)!r} has no variable {self.variable!r}; it has "
+                        f"{sorted(ds.data_vars)}"
+                    )
+                return ds[self.variable].load()
+        except (OSError, ValueError) as err:
+            raise InputError(f"nested_surge: cannot read {str(path)!r}: {err}") from None
+
+    def apply(self, setup: RunSetup) -> RunSetup:
+        return apply_surge(setup, self.surge(), "nested_surge")
+
+
+def apply_surge(setup: RunSetup, surge: xr.DataArray, what: str = "nested surge") -> RunSetup:
+    """``setup`` with a parent's ``surge`` field added to the mean of every open tide side."""
+    from twinbench.storms.nesting import add_to_mean, surge_along
+
+    if setup.start is None:
+        raise InputError(f"{what}: the run needs a start date and time")
+    end = np.datetime64(setup.start) + np.timedelta64(int(np.ceil(setup.duration)), "s")
+    boundaries, nested = {}, 0
+    for side, spec in setup.boundaries.items():
+        if isinstance(spec, dict) and spec.get("type") == "tide":
+            series = surge_along(surge, setup.domain, side, setup.start, end)
+            spec = {**spec, "mean": add_to_mean(spec.get("mean", 0.0), series)}
+            nested += 1
+        boundaries[side] = spec
+    if not nested:
+        raise InputError(f"{what}: the run has no open tide boundary to carry the surge")
+    return setup.replace(boundaries=boundaries)

@@ -13,6 +13,7 @@ boundaries (rivers, sea level) or the surface forcing, and nothing else:
 ``bridge``             :class:`Bridge` — piers along a line: drag and blockage
 ``vegetation``         :class:`Vegetation` — marsh or kelp stems in a polygon: canopy drag
 ``storm``              :class:`Storm` — uniform wind and pressure, or a Holland vortex
+``nested_surge``       :class:`NestedSurge` — a larger domain's surge on the open boundaries
 =====================  =================================================================
 
 See ``docs/whatif.md`` for the physics and the YAML forms.
@@ -31,7 +32,7 @@ from typing import Any
 
 from twinbench.io.inputs import InputError
 from twinbench.scenarios.rivers import FloodHydrograph, RiverChange
-from twinbench.scenarios.sea import AR6_GMSL_MEDIANS, SeaLevelRise, Storm
+from twinbench.scenarios.sea import AR6_GMSL_MEDIANS, NestedSurge, SeaLevelRise, Storm
 from twinbench.scenarios.weather import Weather, WindScale
 from twinbench.scenarios.whatif_core import RunSetup, WhatIf, known_kinds
 from twinbench.scenarios.works import Bridge, Dredging, Vegetation
@@ -61,6 +62,7 @@ __all__ = [
     "Bridge",
     "Dredging",
     "FloodHydrograph",
+    "NestedSurge",
     "RiverChange",
     "RunSetup",
     "SeaLevelRise",

@@ -1,5 +1,6 @@
 """Storms: the Holland parametric vortex, storm tracks, CF wind/pressure forcing on a domain's
-grid, and the storm Xynthia surge case on the Bay of Biscay (``docs/storms.md``)."""
+grid, the storm Xynthia surge case on the Bay of Biscay, and one-way nesting of its surge into
+the Gironde twin (``docs/storms.md``)."""
 
 from twinbench.storms.forcing import (
     inverse_barometer,
@@ -9,6 +10,7 @@ from twinbench.storms.forcing import (
     surface_stress,
     to_grid_axes,
 )
+from twinbench.storms.nesting import surge_along
 from twinbench.storms.vortex import (
     Track,
     coriolis,
@@ -17,7 +19,7 @@ from twinbench.storms.vortex import (
     holland_pressure_wind,
     phadke_inflow_angle,
 )
-from twinbench.storms.xynthia import OBSERVED_SURGE, XYNTHIA_TRACK, xynthia
+from twinbench.storms.xynthia import OBSERVED_SURGE, XYNTHIA_TRACK, xynthia, xynthia_gironde
 
 __all__ = [
     "OBSERVED_SURGE",
@@ -33,6 +35,8 @@ __all__ = [
     "phadke_inflow_angle",
     "storm_forcing",
     "surface_stress",
+    "surge_along",
     "to_grid_axes",
     "xynthia",
+    "xynthia_gironde",
 ]

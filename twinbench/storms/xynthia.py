@@ -24,6 +24,7 @@ import pandas as pd
 import xarray as xr
 
 from twinbench.io import cf
+from twinbench.io.inputs import InputError
 from twinbench.storms.forcing import (
     AMBIENT_PRESSURE,
     MAX_DRAG,
@@ -335,4 +336,165 @@ def xynthia(
     ds.attrs["storm"] = forcing.attrs["storm"]
     ds.attrs["drag"] = storm.attrs.get("drag", "Wu (1982), uncapped (the engine's law)")
     ds.attrs["tide"] = "boundary_tide (TICON-4 first guess, calibrated)" if tide else "none"
+    return ds, table
+
+
+#: The Gironde domain's gauges for the nested run, with the observed surge where the facts
+#: sheet has one (the Pointe de Grave surge is SHOM's Port-Bloc gauge).
+GIRONDE_GAUGES = {
+    "Port-Bloc": 0.98, "Royan": None, "Pauillac": None, "Bordeaux": None, "Arcachon": 0.90,
+}  # fmt: skip
+#: Manning n of the Arcachon lagoon's friction zone, fitted with its channel depths on the
+#: 1500 m grid to Arcachon-Eyrac's M2 (TICON-4); docs/storms.md.
+LAGOON_MANNING = 0.02
+
+
+def _as_dates(series: xr.DataArray) -> xr.DataArray:
+    """``time`` in seconds from :data:`TIDE_START` → UTC dates."""
+    t0 = np.datetime64(TIDE_START, "s")
+    dates = t0 + (series["time"].values * 1000).astype("timedelta64[ms]")
+    return series.assign_coords(time=dates.astype("datetime64[ns]"))
+
+
+def xynthia_gironde(
+    resolution: float | str = "coarse",
+    *,
+    parent: xr.Dataset | None = None,
+    parent_resolution: float | str = "coarse",
+    lagoon: bool = True,
+    output_every: float = 900.0,
+    dtype: str = "float32",
+) -> tuple[xr.Dataset, pd.DataFrame]:
+    """Xynthia in the Gironde twin, nested in the Bay of Biscay run (one-way).
+
+    The parent (:func:`xynthia` on :func:`twinbench.domains.biscay`, run here unless given)
+    makes the shelf's surge; its residual is carried along the Gironde domain's open (west)
+    side on top of the twin's own calibrated tide (``scenarios/gironde.yaml``: boundary tide,
+    friction, rivers), and the same storm (track, Holland profile, capped drag, calm until
+    the parent's storm starts) blows over the Gironde grid. Two runs from
+    :data:`TIDE_START` to 28 Feb 12 UTC: tide only, and tide + storm + the parent's surge;
+    the surge at a gauge is the skew surge (:func:`skew_surge`), as SHOM's.
+
+    Parameters
+    ----------
+    resolution
+        Of the Gironde domain (``"coarse"`` 1.5 km, ``"default"`` 500 m, or metres).
+    parent
+        The parent run's dataset (with ``surge``, UTC ``time``, 2-D ``lon``/``lat``), e.g. the
+        first result of :func:`xynthia`; ``None`` runs it at ``parent_resolution``.
+    lagoon
+        Open the Arcachon lagoon (``gironde(..., lagoon=True)``, Manning n
+        :data:`LAGOON_MANNING` there) and report its Eyrac gauge (``Arcachon``).
+    output_every
+        Output interval (s) of both runs.
+    dtype
+        ``"float32"`` or ``"float64"``.
+
+    Returns
+    -------
+    dataset
+        ``station_level`` and ``station_tide`` (m above MSL) and ``station_surge`` (the
+        residual) over ``(station, time)``, and ``boundary_surge`` (the parent's residual
+        along the west side, ``time, y``).
+    table
+        Indexed by station: ``observed_m`` (NaN where the facts sheet has none),
+        ``modelled_m`` (skew surge), ``ratio``, ``peak_residual_m``, ``peak_time``,
+        ``high_water_time``, ``high_water_m``, and ``parent_m`` (the parent's skew surge at
+        its own Pointe de Grave cell, for Port-Bloc).
+    """
+    from twinbench import scenarios
+    from twinbench.api import simulate
+    from twinbench.scenarios import runner
+    from twinbench.scenarios.sea import apply_surge
+    from twinbench.scenarios.whatif_core import RunSetup
+    from twinbench.storms.nesting import surge_along
+
+    parent_table = None
+    if parent is None:
+        parent, parent_table = xynthia(parent_resolution, output_every=output_every, dtype=dtype)
+    if "surge" not in parent:
+        raise InputError("parent: the dataset has no 'surge' (the residual of a tide+storm run)")
+    lead = float((np.datetime64(START) - np.datetime64(TIDE_START)) / np.timedelta64(1, "s"))
+    duration = DURATION + lead
+    base = scenarios.load("gironde")
+    physics = dict(base.physics)
+    if lagoon:
+        friction = dict(physics["friction"])
+        friction["coefficient"] = {**friction["coefficient"], "lagoon": LAGOON_MANNING}
+        physics["friction"] = friction
+    gauges = [g for g in GIRONDE_GAUGES if lagoon or g != "Arcachon"]
+    scenario = base.replace(
+        domain={**base.domain, "resolution": resolution, "lagoon": lagoon},
+        physics=physics,
+        start=TIDE_START,
+        duration=duration,
+        output_every=output_every,
+        dtype=dtype,
+        stations=gauges,
+    )
+    domain = runner.build_domain(scenario)
+    setup = RunSetup(
+        domain,
+        runner._physics(scenario, domain),
+        runner._boundaries(scenario, domain),
+        start=np.datetime64(TIDE_START),
+        duration=duration,
+    )
+    forcing = storm_forcing(domain, np.arange(0.0, DURATION + 1.0, 1800.0), START, xynthia_spec())
+    storm = surface_stress(_with_calm_lead(forcing, lead), MAX_DRAG)
+    calm = xr.zeros_like(storm).assign(
+        air_pressure_at_sea_level=xr.full_like(
+            storm["air_pressure_at_sea_level"], 100.0 * AMBIENT_PRESSURE
+        )
+    )
+    calm.attrs = storm.attrs
+    nested = apply_surge(setup, parent["surge"])
+    common = {"physics": setup.physics, "output_every": output_every, "dtype": dtype,
+              "start": TIDE_START}  # fmt: skip
+    tide_run = simulate(domain, duration, boundaries=setup.boundaries, forcing=calm, **common)
+    storm_run = simulate(domain, duration, boundaries=nested.boundaries, forcing=storm, **common)
+    gauges = runner._stations(scenario, domain, None)
+
+    def at_gauges(run: xr.Dataset) -> xr.DataArray:
+        eta = cf.find(run, "eta")
+        return xr.concat(
+            [eta.isel(x=int(g.i), y=int(g.j), drop=True) for g in gauges.itertuples()],
+            dim=pd.Index(list(gauges.index), name="station"),
+        )
+
+    level, tide = at_gauges(storm_run), at_gauges(tide_run)
+    residual = level - tide
+    after_ramp = np.datetime64(START) + np.timedelta64(int(RAMP), "s")
+    late = residual.sel(time=slice(after_ramp, None))
+    rows = [skew_surge(level.sel(station=s), tide.sel(station=s), after_ramp) for s in gauges.index]
+    observed = [np.nan if GIRONDE_GAUGES[s] is None else GIRONDE_GAUGES[s] for s in gauges.index]
+    table = pd.DataFrame(
+        {
+            "observed_m": observed,
+            "modelled_m": [r[0] for r in rows],
+            "peak_residual_m": late.max("time").values,
+            "peak_time": late["time"].values[late.argmax("time").values],
+            "high_water_time": [r[1] for r in rows],
+            "high_water_m": [r[2] for r in rows],
+        },
+        index=pd.Index(gauges.index, name="station"),
+    )
+    table.insert(2, "ratio", table["modelled_m"] / table["observed_m"])
+    if parent_table is not None:
+        table["parent_m"] = np.nan
+        table.loc["Port-Bloc", "parent_m"] = parent_table.loc["Pointe de Grave", "modelled_m"]
+    ds = xr.Dataset(
+        {
+            "station_level": level.assign_attrs(units="m", long_name="tide+storm level"),
+            "station_tide": tide.assign_attrs(units="m", long_name="tide-only level"),
+            "station_surge": residual.assign_attrs(units="m", long_name="surge residual"),
+            "boundary_surge": _as_dates(surge_along(parent["surge"], domain, "west", TIDE_START)),
+        },
+        attrs={
+            "title": "Storm Xynthia in the Gironde twin, nested in the Bay of Biscay run",
+            "storm": forcing.attrs["storm"],
+            "drag": storm.attrs.get("drag", ""),
+            "parent": parent.attrs.get("title", "twinbench.storms.xynthia (Bay of Biscay)"),
+        },
+    )
     return ds, table
