@@ -177,6 +177,18 @@ def _with_calm_lead(forcing: xr.Dataset, lead: float) -> xr.Dataset:
     return out
 
 
+def _calm(storm: xr.Dataset) -> xr.Dataset:
+    """The storm's forcing made calm (no stress, the ambient pressure): the same structure, so
+    the tide-only run reuses the compiled step of the storm run."""
+    calm = xr.zeros_like(storm).assign(
+        air_pressure_at_sea_level=xr.full_like(
+            storm["air_pressure_at_sea_level"], 100.0 * AMBIENT_PRESSURE
+        )
+    )
+    calm.attrs = storm.attrs
+    return calm
+
+
 def skew_surge(
     total: xr.DataArray, tide: xr.DataArray, after: str | np.datetime64
 ) -> tuple[float, np.datetime64, float]:
@@ -276,14 +288,7 @@ def xynthia(
     level = cf.find(run, "eta").where(wet)
     astronomical = None
     if tide:
-        # the same structure as run (2), calm (no stress, ambient pressure, mean 0): it reuses
-        # the compiled step
-        calm = xr.zeros_like(storm).assign(
-            air_pressure_at_sea_level=xr.full_like(
-                storm["air_pressure_at_sea_level"], 100.0 * AMBIENT_PRESSURE
-            )
-        )
-        calm.attrs = storm.attrs
+        calm = _calm(storm)
         tide_run = simulate(domain, duration, boundaries=_boundaries(domain, calm, constituents),
                             forcing=calm, **common)  # fmt: skip
         astronomical = cf.find(tide_run, "eta").where(wet)
@@ -442,12 +447,7 @@ def xynthia_gironde(
     )
     forcing = storm_forcing(domain, np.arange(0.0, DURATION + 1.0, 1800.0), START, xynthia_spec())
     storm = surface_stress(_with_calm_lead(forcing, lead), MAX_DRAG)
-    calm = xr.zeros_like(storm).assign(
-        air_pressure_at_sea_level=xr.full_like(
-            storm["air_pressure_at_sea_level"], 100.0 * AMBIENT_PRESSURE
-        )
-    )
-    calm.attrs = storm.attrs
+    calm = _calm(storm)
     nested = apply_surge(setup, parent["surge"])
     common = {"physics": setup.physics, "output_every": output_every, "dtype": dtype,
               "start": TIDE_START}  # fmt: skip
