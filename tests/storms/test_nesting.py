@@ -150,3 +150,30 @@ def test_a_nested_surge_raises_the_child_sea_to_the_parent_level():
     level = run["eta"].where(wet).mean(("x", "y"))
     assert abs(float(level.isel(time=0))) < 1e-12
     np.testing.assert_allclose(level.isel(time=slice(-3, None)).values, 0.4, atol=0.02)
+
+
+def test_a_scenario_file_takes_a_nested_surge(tmp_path):
+    """The YAML path: the Gironde baseline with `{type: nested_surge, source: ...}`, a parent
+    whose sea stands 0.3 m higher from the start: over the last tidal cycle of a day the
+    estuary's mean levels stand 0.3 m above the baseline's."""
+    from twinbench import scenarios
+
+    path = tmp_path / "parent.nc"
+    _parent(lambda h, lon, lat: 0.3 + 0 * lon, hours=30).to_dataset().to_netcdf(path)
+    base = scenarios.load("gironde").replace(
+        start=START, fields=False, output_every=3600.0, stations=["Port-Bloc", "Pauillac"]
+    )
+    nested = base.with_what_if(WhatIf.from_dict({"type": "nested_surge", "source": str(path)}))
+    assert nested.document["what_if"][-1] == {"type": "nested_surge", "source": str(path),
+                                              "variable": "surge"}  # fmt: skip
+    runs = [scenarios.run(s, duration="1D") for s in (base, nested)]
+    rise = runs[1]["station_eta"] - runs[0]["station_eta"]
+    last = dict(
+        zip(
+            runs[0]["station_name"].values,
+            rise.isel(time=slice(-13, None)).mean("time").values,
+            strict=True,
+        )
+    )
+    np.testing.assert_allclose(last["Port-Bloc"], 0.3, atol=0.03)
+    assert 0.25 < last["Pauillac"] < 0.35, last
