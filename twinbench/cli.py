@@ -181,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     from twinbench.forecast.cli import add_commands as add_forecast
 
     add_forecast(sub)
+    from twinbench.storms.cli import add_commands as add_storms
+
+    add_storms(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 
