@@ -177,3 +177,21 @@ def test_a_scenario_file_takes_a_nested_surge(tmp_path):
     )
     np.testing.assert_allclose(last["Port-Bloc"], 0.3, atol=0.03)
     assert 0.25 < last["Pauillac"] < 0.35, last
+
+
+def test_a_relative_source_is_relative_to_the_scenario_file(tmp_path, monkeypatch):
+    from twinbench import scenarios
+
+    folder = tmp_path / "study"
+    folder.mkdir()
+    _parent(lambda h, lon, lat: 0.3 + 0 * lon).to_dataset().to_netcdf(folder / "parent.nc")
+    (folder / "storm.yaml").write_text(
+        "base: gironde\nwhat_if:\n  - {type: nested_surge, source: parent.nc}\n"
+    )
+    (tmp_path / "child.yaml").write_text("base: study/storm.yaml\nname: child\n")
+    monkeypatch.chdir(tmp_path.parent)  # elsewhere: the path must not depend on it
+    for name in ("study/storm.yaml", "child.yaml"):
+        scenario = scenarios.load(tmp_path / name)
+        (item,) = scenario.what_if
+        assert item.source == str((folder / "parent.nc").resolve())
+        assert item.surge().dims == ("time", "y", "x")

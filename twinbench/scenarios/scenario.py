@@ -106,7 +106,30 @@ def load(source: str | Path | Mapping) -> Scenario:
         folder, chain = None, ()
     else:
         folder, chain = Path(where).parent, (str(Path(where).resolve()),)
+        document = _files_from(dict(document), folder)
     return _check(_resolve_base(dict(document), where, folder, chain), where)
+
+
+#: What-if kinds that read a file, and the key that names it: a relative path there is
+#: relative to the scenario file (as ``base:`` is), made absolute when the file is read.
+FILE_KEYS = {"nested_surge": "source"}
+
+
+def _files_from(document: dict, folder: Path) -> dict:
+    items = document.get("what_if")
+    if not isinstance(items, list):
+        return document
+    fixed = []
+    for item in items:
+        key = FILE_KEYS.get(item.get("type")) if isinstance(item, Mapping) else None
+        if (
+            key
+            and isinstance(item.get(key), str)
+            and not Path(item[key]).expanduser().is_absolute()
+        ):
+            item = {**item, key: str((folder / item[key]).resolve())}
+        fixed.append(item)
+    return {**document, "what_if": fixed}
 
 
 def _is_name(text: str) -> bool:
@@ -163,7 +186,9 @@ def _resolve_base(doc: dict, where: str, folder: Path | None, chain: tuple[str, 
     base = _read(path)
     if not isinstance(base, Mapping):
         raise InputError(f"{where}: base scenario {str(path)!r} is not a YAML mapping")
-    base = _resolve_base(dict(base), str(path), path.parent, (*chain, key))
+    base = _resolve_base(
+        _files_from(dict(base), path.parent), str(path), path.parent, (*chain, key)
+    )
     base.pop("name", None)  # a scenario's name is its own (default: its file's stem)
     return overlay(base, doc)
 
