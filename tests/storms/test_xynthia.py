@@ -162,3 +162,6 @@ def test_nested_run_needs_a_parent_surge():
 
     with pytest.raises(InputError, match="no 'surge'"):
         xynthia_gironde("coarse", parent=xr.Dataset())
+    surge = xr.Dataset({"surge": xr.DataArray(np.zeros((2, 2, 2)), dims=("time", "y", "x"))})
+    with pytest.raises(InputError, match="spin_up"):
+        xynthia_gironde("coarse", parent=surge, spin_up=-3600.0)

@@ -168,12 +168,13 @@ def _boundaries(domain: xr.Dataset, forcing: xr.Dataset | None, tide: dict | Non
     return out
 
 
-def _with_calm_lead(forcing: xr.Dataset, lead: float) -> xr.Dataset:
-    """The forcing shifted ``lead`` s later, calm (its first record) from 0 to ``lead``."""
+def _with_calm_lead(forcing: xr.Dataset, lead: float, start: str = TIDE_START) -> xr.Dataset:
+    """The forcing shifted ``lead`` s later, calm (its first record) from 0 (``start``) to
+    ``lead``."""
     shifted = forcing.assign_coords(time=forcing["time"] + lead)
     calm = forcing.isel(time=[0]).assign_coords(time=[0.0])
     out = xr.concat([calm, shifted], dim="time", combine_attrs="override")
-    out["time"].attrs = {"units": "s", "long_name": f"seconds since {TIDE_START} UTC"}
+    out["time"].attrs = {"units": "s", "long_name": f"seconds since {start} UTC"}
     return out
 
 
@@ -354,9 +355,9 @@ GIRONDE_GAUGES = {
 LAGOON_MANNING = 0.02
 
 
-def _as_dates(series: xr.DataArray) -> xr.DataArray:
-    """``time`` in seconds from :data:`TIDE_START` → UTC dates."""
-    t0 = np.datetime64(TIDE_START, "s")
+def _as_dates(series: xr.DataArray, start: np.datetime64) -> xr.DataArray:
+    """``time`` in seconds from ``start`` → UTC dates."""
+    t0 = np.datetime64(start, "s")
     dates = t0 + (series["time"].values * 1000).astype("timedelta64[ms]")
     return series.assign_coords(time=dates.astype("datetime64[ns]"))
 
@@ -367,6 +368,7 @@ def xynthia_gironde(
     parent: xr.Dataset | None = None,
     parent_resolution: float | str = "coarse",
     lagoon: bool = True,
+    spin_up: float = 0.0,
     output_every: float = 900.0,
     dtype: str = "float32",
 ) -> tuple[xr.Dataset, pd.DataFrame]:
@@ -375,7 +377,8 @@ def xynthia_gironde(
     The parent (:func:`xynthia` on :func:`twinbench.domains.biscay`, run here unless given)
     makes the shelf's surge; its residual is carried along the Gironde domain's open (west)
     side on top of the twin's own calibrated tide (``scenarios/gironde.yaml``: boundary tide,
-    friction, rivers), and the same storm (track, Holland profile, capped drag, calm until
+    friction, rivers; on the 500 m grid ``gironde-study.yaml``, its rivers refitted there),
+    and the same storm (track, Holland profile, capped drag, calm until
     the parent's storm starts) blows over the Gironde grid. Two runs from
     :data:`TIDE_START` to 28 Feb 12 UTC: tide only, and tide + storm + the parent's surge;
     the surge at a gauge is the skew surge (:func:`skew_surge`), as SHOM's.
@@ -390,6 +393,10 @@ def xynthia_gironde(
     lagoon
         Open the Arcachon lagoon (``gironde(..., lagoon=True)``, Manning n
         :data:`LAGOON_MANNING` there) and report its Eyrac gauge (``Arcachon``).
+    spin_up
+        Seconds of tide before :data:`TIDE_START` (the parent's start; its sea is at rest and
+        calm until then): a longer spin-up of the twin's tide (docs/storms.md: 1 day more
+        moves Bordeaux's skew surge by 3 cm, the other gauges' by < 1 mm).
     output_every
         Output interval (s) of both runs.
     dtype
@@ -419,9 +426,22 @@ def xynthia_gironde(
         parent, parent_table = xynthia(parent_resolution, output_every=output_every, dtype=dtype)
     if "surge" not in parent:
         raise InputError("parent: the dataset has no 'surge' (the residual of a tide+storm run)")
-    lead = float((np.datetime64(START) - np.datetime64(TIDE_START)) / np.timedelta64(1, "s"))
+    if not np.isfinite(spin_up) or spin_up < 0:
+        raise InputError(f"spin_up must be ≥ 0 s, got {spin_up!r}")
+    start = np.datetime64(TIDE_START, "s") - np.timedelta64(round(float(spin_up)), "s")
+    lead = float((np.datetime64(START) - start) / np.timedelta64(1, "s"))
     duration = DURATION + lead
-    base = scenarios.load("gironde")
+    surge = parent["surge"]
+    if spin_up > 0:  # the parent's sea is at rest before it starts
+        calm = surge.isel(time=[0]).copy(data=np.zeros((1, *surge.shape[1:]), surge.dtype))
+        calm = calm.where(np.isfinite(surge.isel(time=[0]).values))
+        surge = xr.concat([calm.assign_coords(time=[start]), surge], dim="time")
+    from twinbench.domains.gironde import resolve_resolution
+
+    # the twin calibrated on this grid: the 500 m study scenario's own river fit, else the
+    # coarse baseline's
+    study = resolve_resolution(resolution) == resolve_resolution("default")
+    base = scenarios.load("gironde-study" if study else "gironde")
     physics = dict(base.physics)
     if lagoon:
         friction = dict(physics["friction"])
@@ -431,7 +451,7 @@ def xynthia_gironde(
     scenario = base.replace(
         domain={**base.domain, "resolution": resolution, "lagoon": lagoon},
         physics=physics,
-        start=TIDE_START,
+        start=str(start),
         duration=duration,
         output_every=output_every,
         dtype=dtype,
@@ -442,15 +462,15 @@ def xynthia_gironde(
         domain,
         runner._physics(scenario, domain),
         runner._boundaries(scenario, domain),
-        start=np.datetime64(TIDE_START),
+        start=start,
         duration=duration,
     )
     forcing = storm_forcing(domain, np.arange(0.0, DURATION + 1.0, 1800.0), START, xynthia_spec())
-    storm = surface_stress(_with_calm_lead(forcing, lead), MAX_DRAG)
+    storm = surface_stress(_with_calm_lead(forcing, lead, str(start)), MAX_DRAG)
     calm = _calm(storm)
-    nested = apply_surge(setup, parent["surge"])
+    nested = apply_surge(setup, surge)
     common = {"physics": setup.physics, "output_every": output_every, "dtype": dtype,
-              "start": TIDE_START}  # fmt: skip
+              "start": str(start)}  # fmt: skip
     tide_run = simulate(domain, duration, boundaries=setup.boundaries, forcing=calm, **common)
     storm_run = simulate(domain, duration, boundaries=nested.boundaries, forcing=storm, **common)
     gauges = runner._stations(scenario, domain, None)
@@ -488,7 +508,7 @@ def xynthia_gironde(
             "station_level": level.assign_attrs(units="m", long_name="tide+storm level"),
             "station_tide": tide.assign_attrs(units="m", long_name="tide-only level"),
             "station_surge": residual.assign_attrs(units="m", long_name="surge residual"),
-            "boundary_surge": _as_dates(surge_along(parent["surge"], domain, "west", TIDE_START)),
+            "boundary_surge": _as_dates(surge_along(surge, domain, "west", start), start),
         },
         attrs={
             "title": "Storm Xynthia in the Gironde twin, nested in the Bay of Biscay run",
