@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= outputs
+# pytest-xdist workers for `make test` (each JAX process also uses every core).
+TEST_WORKERS ?= 2
 
 .PHONY: demo test test-fast lint format bench docs clean chromium
 
@@ -31,7 +33,8 @@ demo: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest --doctest-modules --durations=25 twinbench tests
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --doctest-modules --durations=25 \
+	  twinbench tests
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" -x -q tests

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import EVERY, TIDAL_BASIN
+from runs_cases import EVERY, TIDAL_BASIN
 
 from twinbench import cli, runs, scenarios
 from twinbench.io.inputs import InputError

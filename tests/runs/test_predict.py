@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import EVERY, TIDAL_BASIN
+from runs_cases import EVERY, TIDAL_BASIN
 
 from twinbench import runs, scenarios
 from twinbench.io.inputs import InputError

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 import zarr
-from conftest import EVERY, TIDAL_BASIN
+from runs_cases import EVERY, TIDAL_BASIN
 
 from twinbench import cli, runs
 from twinbench.io.inputs import InputError

@@ -9,7 +9,7 @@ import sqlite3
 import numpy as np
 import pytest
 import yaml
-from conftest import EVERY, TIDAL_BASIN
+from runs_cases import EVERY, TIDAL_BASIN
 
 from twinbench import cli, runs, scenarios
 from twinbench.io.inputs import InputError
