@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= outputs
-# pytest-xdist workers for `make test` (each JAX process also uses every core).
+# pytest-xdist workers for `make test` (each JAX process also uses every core). Each test file
+# runs whole on one worker (--dist loadfile: session fixtures such as the Binder environment are
+# built once; xdist's loadgroup does not group under pytest 9).
 TEST_WORKERS ?= 2
 
 .PHONY: demo test test-fast lint format bench docs clean chromium
@@ -33,7 +35,7 @@ demo: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --doctest-modules --durations=25 \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --doctest-modules --durations=25 \
 	  twinbench tests
 
 test-fast: $(STAMP)

@@ -49,23 +49,9 @@ def pytest_configure(config):
     )
 
 
-#: Test folders whose session fixtures are costly (a Binder virtual environment, Chromium, a
-#: run ensemble, launched runs): under pytest-xdist (``--dist loadgroup``) each runs whole on
-#: one worker, so the fixture is built once.
-ONE_WORKER = ("notebooks", "browser", "ensemble", "runs")
-
-
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``network`` reach real services: they run only when TWINBENCH_NETWORK=1.
-    Tests of :data:`ONE_WORKER` folders share an xdist group (one worker each)."""
+    """Tests marked ``network`` reach real services: they run only when TWINBENCH_NETWORK=1."""
     import os
-    from pathlib import Path
-
-    tests = Path(__file__).parent
-    for item in items:
-        parts = Path(item.path).relative_to(tests).parts if tests in Path(item.path).parents else ()
-        if parts and parts[0] in ONE_WORKER:
-            item.add_marker(pytest.mark.xdist_group(parts[0]))
 
     if os.environ.get("TWINBENCH_NETWORK") == "1":
         return

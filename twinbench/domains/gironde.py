@@ -67,12 +67,14 @@ DEFAULT_DEPTHS: dict[str, float] = {
     "dordogne": 6.0,
     "dordogne_head": 3.0,
     # The Arcachon lagoon (``lagoon=True`` only): its tidal flats (≈ 115 of 156 km² at high
-    # water, Plus et al. 2009, Cont. Shelf Res. 29:1008) [assumed depth], the channel from the
-    # inlet's passes to Eyrac and the Teychan, and the passes; channel and passes fitted on the
-    # 1500 m grid to Arcachon-Eyrac's M2 (TICON-4) with Manning n 0.02 (docs/storms.md).
-    "lagoon_flats": 1.0,
-    "lagoon_channel": 12.0,
-    "lagoon_inlet": 20.0,
+    # water, Plus et al. 2009, Cont. Shelf Res. 29:1008: intertidal, so a cell-mean bed near
+    # mean sea level), the channel from the inlet's passes to Eyrac and the Teychan, and the
+    # passes (deeper than the real ones, ≈ 20 m: the model's channel is 800 m wide where the
+    # real passes are ≈ 3 km); all three fitted on the 1500 m grid to Arcachon-Eyrac's M2
+    # (TICON-4) with Manning n 0.02 (docs/storms.md).
+    "lagoon_flats": 0.5,
+    "lagoon_channel": 16.0,
+    "lagoon_inlet": 30.0,
     # Land: bed elevation above MSL, stored as a negative depth (spring tide + surge stay below).
     "land": -10.0,
 }
@@ -484,7 +486,8 @@ def _build(spacing: float, depth_items: tuple, lagoon: bool = False) -> dict[str
         value, lagoon_part = _lagoon_depths(value, px, py, in_lagoon_sub[jw, iw], depths)
     depth_sub = np.zeros(shape)
     depth_sub[jw, iw] = value
-    # Friction zones (ZONES order): shelf, estuary below / above Pauillac, the two rivers.
+    # Friction zones (ZONES order): shelf, estuary below / above Pauillac, the two rivers;
+    # then the lagoon when it is open.
     zone_of = np.select(
         [lagoon_part, ~in_estuary, garonne, dordogne, along_t < THALWEG_PAUILLAC],
         [len(ZONES), 0, 3, 4, 1],
@@ -521,7 +524,8 @@ def _build(spacing: float, depth_items: tuple, lagoon: bool = False) -> dict[str
     # water of the 3×3 block around the cell over the block's length of 3 cells.
     wet_frac = np.where(wet, frac, 0.0)
     width_fraction = 3.0 * ndimage.uniform_filter(wet_frac, size=3, mode="constant")
-    narrow = wet & ((frac < 0.5) | (zones >= ZONES.index("garonne")))
+    in_river = np.isin(zones, [ZONES.index("garonne"), ZONES.index("dordogne")])
+    narrow = wet & ((frac < 0.5) | in_river)
     porosity = np.where(narrow, np.maximum(frac, np.minimum(width_fraction, 1.0)), wet_frac)
     # Dual porosity in the rivers (core.porosity): their 4-connected path of cells runs
     # λ = |cos θ| + |sin θ| times the river's length (θ: the river's heading). Storage b/(λΔ)
@@ -531,7 +535,7 @@ def _build(spacing: float, depth_items: tuple, lagoon: bool = False) -> dict[str
     # takes the weight ψ/φ = λ^(2/m) of such bands (core.porosity), where capping ψ at 1 had
     # left its wave up to 18 % slow.
     conveyance = porosity.copy()
-    river = narrow & (zones >= ZONES.index("garonne"))
+    river = narrow & in_river  # not the lagoon (zone 5 when open): wide water, no heading
     jr, ir = np.nonzero(river)
     heading = _river_heading(x[ir], y[jr], [lines["garonne"], lines["dordogne"]])
     cos, sin = np.abs(np.cos(heading)), np.abs(np.sin(heading))
