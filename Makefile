@@ -35,7 +35,7 @@ demo: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --doctest-modules --durations=25 \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --doctest-modules --durations=60 \
 	  twinbench tests
 
 test-fast: $(STAMP)

@@ -19,8 +19,21 @@ from twinbench import core
 from twinbench.core import adjoint
 from twinbench.core.boundaries import _inflow_depth
 
-# Each check runs the engine inside one jitted function: op by op, one step and its adjoint
+# Each check runs the engine inside jitted functions: op by op, one step and its adjoint
 # compile several hundred small programs per grid shape, which took most of this file's time.
+# The autodiff references (``jax.vjp`` of the whole step: ≈ 5× the HLO of the forward) are
+# compiled with XLA:CPU's quick settings — the loop emitters instead of the fusion emitters and
+# LLVM at -O0 — which cut their compilation 3× (25 → 8 s for one step) and run the same IEEE
+# arithmetic; the engine's own programs (forward, hand adjoint) compile as shipped.
+QUICK_COMPILE = {"xla_cpu_use_fusion_emitters": False, "xla_backend_optimization_level": 0}
+
+
+def quick_jit(fun, static_argnums=()):
+    """``jax.jit(fun)`` compiled with :data:`QUICK_COMPILE`, for reference computations."""
+    jitted = jax.jit(fun, static_argnums=static_argnums)
+    return lambda *args: jitted.lower(*args).compile(QUICK_COMPILE)(
+        *(a for i, a in enumerate(args) if i not in static_argnums)
+    )
 
 
 def make_case(nx, ny, friction, sides, forcing=True, dx=50.0):
@@ -134,14 +147,19 @@ def test_step_adjoint_equals_autodiff(name):
         rng = np.random.RandomState(1)
         ct = core.State(*(jnp.asarray(rng.randn(*grid.shape)) for _ in range(3)), jnp.asarray(0.7))
 
+        @quick_jit
+        def autodiff(state, params, dt, ct):
+            _, vjp = jax.vjp(lambda s, p, d: core.step(s, p, grid, d), state, params, dt)
+            return vjp(ct)
+
         @jax.jit
         def both(state, params, dt, ct):
-            _, vjp = jax.vjp(lambda s, p, d: core.step(s, p, grid, d), state, params, dt)
             out, wrapped = jax.vjp(lambda s, p, d: adjoint.step(s, p, grid, d), state, params, dt)
             mine = adjoint.step_backward(state, params, grid, dt, ct)
-            return vjp(ct), mine, wrapped(ct), out.h, core.step(state, params, grid, dt).h
+            return mine, wrapped(ct), out.h, core.step(state, params, grid, dt).h
 
-        ref, mine, custom, out_h, plain_h = both(state, params, dt, ct)
+        ref = autodiff(state, params, dt, ct)
+        mine, custom, out_h, plain_h = both(state, params, dt, ct)
         assert_trees_close(mine, ref)
         # The custom_vjp-wrapped step gives the same cotangents, and the same values.
         np.testing.assert_allclose(out_h, plain_h, rtol=1e-14)
@@ -158,7 +176,7 @@ def test_dry_and_bidirectional_flow_are_exercised():
 
 
 def test_run_gradient_equals_autodiff():
-    """Gradient of a scalar of the final state: hand adjoint vs jax.grad (two-level), storing
+    """Gradient of a scalar of the final state: hand adjoint vs jax.grad (checkpointed), storing
     every step input, and with 3 checkpoints over 7 steps (segments of 2, the last masked)."""
     with jax.enable_x64(True):
         grid, params, state = make_case(**CASES["manning-level-open-inflow-outflow-forcing"])
@@ -171,7 +189,10 @@ def test_run_gradient_equals_autodiff():
 
         grad = lambda *a: jax.jit(jax.value_and_grad(  # noqa: E731
             lambda p, s: loss(p, s, *a), (0, 1)))(params, state)  # fmt: skip
-        v_ref, g_ref = grad("autodiff", None)
+        # The reference checkpoints every step (7 checkpoints: one scan of the step's vjp, a third
+        # of the two-level form's compilation; the two-level form is the next test's reference).
+        v_ref, g_ref = quick_jit(jax.value_and_grad(
+            lambda p, s: loss(p, s, "autodiff", 7), (0, 1)))(params, state)  # fmt: skip
         for checkpoints in (None, 3):
             v_mine, g_mine = grad("hand", checkpoints)
             np.testing.assert_allclose(v_mine, v_ref, rtol=1e-13)
@@ -188,9 +209,9 @@ def test_run_gradient_with_respect_to_dt_and_under_vmap():
             return jnp.sum(core.run(state, p, grid, dt, 5, adjoint=mode).h ** 3)
 
         values = jnp.asarray([0.01, 0.03, 0.05])
-        grad = lambda mode: jax.jit(jax.vmap(jax.grad(loss, (0, 1)), (None, 0, None)),  # noqa: E731
-                                    static_argnums=2)(dt, values, mode)  # fmt: skip
-        (d_ref, n_ref), (d_mine, n_mine) = grad("autodiff"), grad("hand")
+        batched = jax.vmap(jax.grad(loss, (0, 1)), (None, 0, None))
+        d_ref, n_ref = quick_jit(batched, static_argnums=(2,))(dt, values, "autodiff")
+        d_mine, n_mine = jax.jit(batched, static_argnums=2)(dt, values, "hand")
         np.testing.assert_allclose(n_mine, n_ref, rtol=1e-10)
         np.testing.assert_allclose(d_mine, d_ref, rtol=1e-10)
 
@@ -272,9 +293,13 @@ def test_step_adjoint_with_porosity_equals_autodiff(dual):
         def with_fixed_porosity(s, p, d):
             return core.step(s, eqx.tree_at(lambda q: q.porosity, p, phi), grid, d)
 
-        _, vjp = jax.vjp(with_fixed_porosity, state, params, dt)
-        ref = vjp(ct)
-        mine = adjoint.step_backward(state, params, grid, dt, ct)
+        def autodiff(state, params, dt, ct):
+            return jax.vjp(with_fixed_porosity, state, params, dt)[1](ct)
+
+        ref = quick_jit(autodiff)(state, params, dt, ct)
+        mine = jax.jit(lambda s, p, d, c: adjoint.step_backward(s, p, grid, d, c))(
+            state, params, dt, ct
+        )
         assert_trees_close(mine, ref)
         assert all(float(jnp.max(jnp.abs(a))) == 0.0 for a in jax.tree.leaves(mine[1].porosity))
         # The porosity changes the step: the test is not vacuous.
