@@ -322,6 +322,8 @@ def calibrate(
                             "stations": report(p, m2, m4)})  # fmt: skip
             if callback:
                 callback(k, value, theta, history[-1]["stations"])
+            if k + 1 == iterations:
+                break  # the next parameters would be neither evaluated nor returned
             grad = jax.tree.map(lambda g, m: g * m, grad, mask)
             updates, opt_state = optimiser.update(grad, opt_state)
             theta = optax.apply_updates(theta, jax.tree.map(lambda u, m: u * m, updates, mask))
