@@ -13,11 +13,6 @@ from twinbench import tides
 from twinbench.domains.stations import TICON4_FILES
 
 
-@pytest.fixture(scope="module")
-def problem():
-    return cal.problem("gironde", stations=("Port-Bloc", "Pauillac", "Bordeaux"), samples=8)
-
-
 def test_observed_constants_round_trip_through_the_harmonic_convention(problem):
     rows = cal.report(problem, problem.observed_m2, problem.observed_m4 * problem.m2_factor**2)
     for row in rows:

@@ -13,11 +13,6 @@ import pytest
 from twinbench import calibration as cal
 
 
-@pytest.fixture(scope="module")
-def problem():
-    return cal.problem("gironde", stations=("Port-Bloc", "Pauillac", "Bordeaux"), samples=8)
-
-
 def test_zones_limit_the_fit_to_those_zones(problem):
     """``zones`` moves the friction and deepening of the named zones only (a river refit on a
     finer grid), and the boundary tide stays when ``fit`` leaves it out."""

@@ -12,11 +12,6 @@ import pytest
 from twinbench import calibration as cal
 
 
-@pytest.fixture(scope="module")
-def problem():
-    return cal.problem("gironde", stations=("Port-Bloc", "Pauillac", "Bordeaux"), samples=8)
-
-
 def test_gauss_newton_recovers_the_garonnes_friction_of_a_twin(problem):
     """Identical twin: the gauges' "observations" are the model's own M2 (same start state,
     one period of spin-up, then the measured period) with the Garonne's Manning n 16 % higher
