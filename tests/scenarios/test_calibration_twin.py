@@ -1,6 +1,7 @@
-"""Levenberg–Marquardt on an identical twin of the coarse Gironde: ≈ 15 evaluations of two M2
-periods each, the longest calibration test, in a file of its own so that pytest-xdist's
-``--dist loadfile`` can run it beside the other fits (test_calibration_fits.py)."""
+"""Levenberg–Marquardt on an identical twin of the coarse Gironde: ≈ 15 evaluations of one and a
+half M2 periods each (half a period of spin-up, then the measured one), the longest
+calibration test, in a file of its own so that pytest-xdist's ``--dist loadfile`` can run it
+beside the other fits (test_calibration_fits.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from twinbench import calibration as cal
 
 def test_gauss_newton_recovers_the_garonnes_friction_of_a_twin(problem):
     """Identical twin: the gauges' "observations" are the model's own M2 (same start state,
-    one period of spin-up, then the measured period) with the Garonne's Manning n 16 % higher
+    half a period of spin-up, then the measured period) with the Garonne's Manning n 16 % higher
     than the start. Levenberg–Marquardt, its Jacobian by differences at the steps' scale,
     finds it again to 1 % in four iterations (the first overshoots: the misfit is far from
     linear in log n over 0.15); the other zones and the boundary tide stay as they were."""
@@ -26,13 +27,13 @@ def test_gauss_newton_recovers_the_garonnes_friction_of_a_twin(problem):
     g = problem.zone_names.index("garonne")
     truth = eqx.tree_at(lambda t: t.log_manning, start, start.log_manning.at[g].add(0.15))
     with problem.model.precision():
-        state = cal.spin_up(problem, start, problem.model.state, 1.0)
-        state = cal.spin_up(problem, truth, state, 1.0)
+        state = cal.spin_up(problem, start, problem.model.state, 0.5)
+        state = cal.spin_up(problem, truth, state, 0.5)
         m2, m4, _ = jax.jit(lambda th, s: cal.harmonics(problem, th, s))(truth, state)
     observed_m4 = np.abs(np.asarray(m4)) / problem.m2_factor**2
     twin = dataclasses.replace(problem, observed_m2=np.asarray(m2), observed_m4=observed_m4)
     best, history = cal.gauss_newton(
-        twin, 4, start, fit=("log_manning",), zones=("garonne",), spin_periods=1.0, m4_weight=0.0
+        twin, 4, start, fit=("log_manning",), zones=("garonne",), spin_periods=0.5, m4_weight=0.0
     )
     assert history[0]["loss"] > 1e-5  # the start misses the twin's gauges
     final = min(t["loss"] for h in history for t in h["trials"])
@@ -49,7 +50,7 @@ def test_gauss_newton_recovers_the_garonnes_friction_of_a_twin(problem):
     # the start: the step the data alone asked for overshot to about twice the truth's 0.15.
     first = history[0]["trials"][-1]["step"][0]
     held, held_history = cal.gauss_newton(
-        twin, 1, start, fit=("log_manning",), zones=("garonne",), spin_periods=1.0,
+        twin, 1, start, fit=("log_manning",), zones=("garonne",), spin_periods=0.5,
         m4_weight=0.0, prior={"log_manning": 0.05},
     )  # fmt: skip
     step = float(held.log_manning[g] - start.log_manning[g])
