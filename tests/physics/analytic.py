@@ -607,3 +607,143 @@ class Seiche(_Oscillation):
         """η averaged over cells of width ``dx`` centred at ``x`` (exact: a sinc factor)."""
         k = self.wavenumber
         return self.surface(x, t) * np.sinc(k * dx / (2.0 * math.pi))
+
+
+# --------------------------------------------------------------------------------------------
+# Tidal waves: a Kelvin wave along a coast, and the co-oscillating tide of a closed channel
+# --------------------------------------------------------------------------------------------
+
+
+def _box_average(values_at, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Average over [low, high] of a function whose antiderivative is ``values_at``."""
+    return (values_at(high) - values_at(low)) / (high - low)
+
+
+@dataclass(frozen=True)
+class KelvinWave(_Oscillation):
+    """A Kelvin wave on an f-plane, travelling along x with the coast (a wall) at y = 0.
+
+    The linearised equations ∂t η + H (∂x u + ∂y v) = 0, ∂t u − f v + g ∂x η = 0,
+    ∂t v + f u + g ∂y η = 0 have, with v ≡ 0 (Gill 1982, "Atmosphere–Ocean Dynamics", §10.4;
+    Thomson 1879)::
+
+        η = a e^(−y/R) cos(ωt − kx),   u = (g/c) η,   c = √(g H),  k = ω/c,  R = c/f
+
+    the coast on the right of the direction of travel for f > 0. A second wall at y = W (any
+    W) leaves it exact, v being zero. ``omega`` is M2's by default.
+
+    Examples
+    --------
+    >>> round(KelvinWave(depth=10.0, f=1e-4).rossby_radius / 1e3, 2)
+    99.05
+    """
+
+    depth: float = 10.0
+    amplitude: float = 0.001
+    f: float = 1e-4
+    omega: float = 2.0 * math.pi / 44714.16
+    g: float = G
+
+    @property
+    def speed(self) -> float:
+        """c = √(g H) (m s⁻¹)."""
+        return math.sqrt(self.g * self.depth)
+
+    @property
+    def rossby_radius(self) -> float:
+        """R = c / f (m)."""
+        return self.speed / self.f
+
+    @property
+    def wavenumber(self) -> float:
+        """k = ω / c (m⁻¹)."""
+        return self.omega / self.speed
+
+    def complex_surface(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Ẑ with η = Re(Ẑ e^(iωt)): a e^(−y/R − ikx), on the grid ``(y, x)`` of the arguments."""
+        x, y = np.asarray(x, float), np.asarray(y, float)
+        return self.amplitude * np.exp(-y[:, None] / self.rossby_radius - 1j * self.wavenumber * x)
+
+    def cell_average_complex_surface(self, x, y, dx: float, dy: float) -> np.ndarray:
+        """Ẑ averaged over cells ``dx × dy`` centred at ``x``, ``y`` (exact: separable)."""
+        x, y = np.asarray(x, float), np.asarray(y, float)
+        k, r = self.wavenumber, self.rossby_radius
+        along = _box_average(lambda s: np.exp(-1j * k * s) / (-1j * k), x - dx / 2, x + dx / 2)
+        across = _box_average(lambda s: -r * np.exp(-s / r), y - dy / 2, y + dy / 2)
+        return self.amplitude * across[:, None] * along[None, :]
+
+    def cell_average_surface(self, x, y, dx: float, dy: float, t: float) -> np.ndarray:
+        """η (m) averaged over the cells at time ``t``."""
+        z = self.cell_average_complex_surface(x, y, dx, dy)
+        return np.real(z * np.exp(1j * self.omega * t))
+
+    def cell_average_velocity(self, x, y, dx: float, dy: float, t: float) -> np.ndarray:
+        """u = (g/c) η (m s⁻¹), averaged over the cells."""
+        return self.g / self.speed * self.cell_average_surface(x, y, dx, dy, t)
+
+
+@dataclass(frozen=True)
+class CoOscillatingTide(_Oscillation):
+    """The tide of a closed channel, forced at its mouth, with linear friction (Ippen 1966,
+    "Estuary and Coastline Hydrodynamics", ch. 10; the linear estuary of Prandle 2009).
+
+    A flat channel of depth H on 0 ≤ x ≤ L, the level η(0, t) = A cos(ωt) imposed at the
+    mouth, a wall at x = L; linearised ∂t η + H ∂x u = 0, ∂t u + g ∂x η + τ u = 0::
+
+        η = Re{ A cos(κ(L − x)) / cos(κL) e^(iωt) },   κ² = ω (ω − iτ) / (g H)
+        u = Re{ −g ∂x η̂ / (iω + τ) e^(iωt) }
+
+    so the head's amplitude is A / |cos(κL)| (the amplification of a funnel-free estuary) and
+    the tide arrives there late by −arg(1/cos κL)/ω. Without friction it is a standing wave
+    (resonant at κL = π/2); friction makes part of it progressive.
+
+    Examples
+    --------
+    >>> tide = CoOscillatingTide(length=80e3, depth=10.0, tau=0.0)
+    >>> round(tide.head_amplification, 3)
+    2.369
+    """
+
+    length: float = 80e3
+    depth: float = 10.0
+    amplitude: float = 0.001
+    tau: float = 1e-4
+    omega: float = 2.0 * math.pi / 44714.16
+    g: float = G
+
+    @property
+    def kappa(self) -> complex:
+        """κ = √(ω (ω − iτ) / (g H)) (m⁻¹), the root with a positive real part."""
+        return np.sqrt(complex(self.omega**2, -self.omega * self.tau) / (self.g * self.depth))
+
+    @property
+    def head_amplification(self) -> float:
+        """|η̂(L)| / A = 1 / |cos(κL)|."""
+        return float(abs(1.0 / np.cos(self.kappa * self.length)))
+
+    @property
+    def head_lag(self) -> float:
+        """Time (s) by which high water at the head follows high water at the mouth."""
+        return float(-np.angle(1.0 / np.cos(self.kappa * self.length)) / self.omega)
+
+    def complex_surface(self, x: np.ndarray) -> np.ndarray:
+        """η̂(x) (m): η = Re(η̂ e^(iωt))."""
+        k, length = self.kappa, self.length
+        return self.amplitude * np.cos(k * (length - np.asarray(x, float))) / np.cos(k * length)
+
+    def cell_average_complex_surface(self, x: np.ndarray, dx: float) -> np.ndarray:
+        """η̂ averaged over cells of width ``dx`` centred at ``x``."""
+        k, length = self.kappa, self.length
+        x = np.asarray(x, float)
+        antiderivative = lambda s: -np.sin(k * (length - s)) / k  # noqa: E731
+        return (
+            self.amplitude
+            * _box_average(antiderivative, x - dx / 2, x + dx / 2)
+            / np.cos(k * length)
+        )
+
+    def cell_average_complex_velocity(self, x: np.ndarray, dx: float) -> np.ndarray:
+        """û averaged over the cells: −g (η̂(x + dx/2) − η̂(x − dx/2)) / (dx (iω + τ))."""
+        x = np.asarray(x, float)
+        jump = self.complex_surface(x + dx / 2) - self.complex_surface(x - dx / 2)
+        return -self.g * jump / (dx * complex(self.tau, self.omega))
