@@ -23,6 +23,13 @@ from __future__ import annotations
 
 import cases
 import numpy as np
+import pytest
+
+LAND_COAST = (
+    "engine: at a coast of dry land cells the face has no wall Riemann problem (no damping of "
+    "the cross-shore momentum) and the wet cell's η slope is limited against the land's bed "
+    "level: L1(η) order 1.10 (40 → 80 cells; walls: 1.88), docs/validation.md finding 5"
+)
 
 
 def test_kelvin_wave_converges_at_second_order():
@@ -50,6 +57,20 @@ def test_kelvin_wave_turned_a_quarter_turn_is_the_same_wave():
     speed = cases.KELVIN.g / cases.KELVIN.speed * amplitude
     np.testing.assert_allclose(back(along_y.v), along_x.u, rtol=0, atol=1e-10 * speed)
     np.testing.assert_allclose(-back(along_y.u), along_x.v, rtol=0, atol=1e-10 * speed)
+
+
+def test_kelvin_wave_along_a_land_coast_keeps_the_land_dry_and_converges():
+    coarse, fine = cases.kelvin(40, coast="land"), cases.kelvin(80, coast="land")
+    rows = cases.KELVIN_LAND["rows"]
+    for run in (coarse, fine):
+        assert np.max(run.h[:, :rows]) == 0.0 and np.max(run.h[:, -rows:]) == 0.0
+    assert cases.order(coarse.metrics["l1_eta"], fine.metrics["l1_eta"]) >= 0.9
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LAND_COAST)
+def test_kelvin_wave_along_a_land_coast_converges_at_second_order():
+    coarse, fine = cases.kelvin(40, coast="land"), cases.kelvin(80, coast="land")
+    assert cases.order(coarse.metrics["l1_eta"], fine.metrics["l1_eta"]) >= 1.8
 
 
 def test_co_oscillating_tide_amplitude_converges_at_second_order():
