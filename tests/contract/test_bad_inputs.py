@@ -109,6 +109,9 @@ def test_bad_output_every(basin, every):
         ({"dry_depth": 5.0}, "dry_depth"),
         ({"cfl": 0.9}, "unstable"),
         ({"coriolis": "1e-4"}, "coriolis.*number"),
+        ({"stages": 1}, "stages.*from 2 to 10"),
+        ({"banks": "walls"}, r"banks.*\['hydrostatic', 'wall'\].*'walls'"),
+        ({"banks": ["wall"]}, "banks.*must be one of"),
         ("manning", "physics must be a dict"),
     ],
 )

@@ -46,7 +46,7 @@ def quick_jit(fun, static_argnums=()):
     return call
 
 
-def make_case(nx, ny, friction, sides, forcing=True, dx=50.0):
+def make_case(nx, ny, friction, sides, forcing=True, dx=50.0, banks="hydrostatic"):
     x, y = (np.arange(nx) + 0.5) * dx, (np.arange(ny) + 0.5) * dx
     X, Y = np.meshgrid(x, y)
     depth = 3.0 + 1.5 * np.sin(X / 170.0) * np.cos(Y / 230.0)
@@ -104,6 +104,7 @@ def make_case(nx, ny, friction, sides, forcing=True, dx=50.0):
         viscosity=a(0.5),
         boundaries=boundaries,
         forcing=surface,
+        banks=banks,
     )
     grid = core.Grid(nx=nx, ny=ny, dx=dx, dy=dx)
     return grid, params, state
@@ -113,6 +114,10 @@ CASES = {
     "manning-level-open-inflow-outflow-forcing": dict(
         nx=16, ny=12, friction="manning",
         sides=dict(west="level", east="open", south="inflow", north="outflow"),
+    ),
+    "manning-island-banks-as-walls": dict(
+        nx=16, ny=12, friction="manning", banks="wall",
+        sides=dict(west="level", east="open", south="wall", north="outflow"),
     ),
     "chezy-supercritical-wall-level-open": dict(
         nx=14, ny=10, friction="chezy", forcing=False,
@@ -174,6 +179,25 @@ def test_step_adjoint_equals_autodiff(name):
         # The custom_vjp-wrapped step gives the same cotangents, and the same values.
         np.testing.assert_allclose(out_h, plain_h, rtol=1e-14)
         assert_trees_close(custom, ref)
+
+
+def test_the_island_has_banks_that_act_as_walls():
+    """The banks case exercises both masks of ``fluxes.bank_walls`` along both axes (the
+    island's bed stands above the sea around it)."""
+    from twinbench.core.fluxes import bank_walls, face_states
+    from twinbench.core.terms import primitive
+
+    with jax.enable_x64(True):
+        _, params, state = make_case(**CASES["manning-island-banks-as-walls"])
+        p = primitive(state, params)
+        b = params.boundaries
+        for axis, (un, ut), (low, high) in (
+            (1, (p.u, p.v), (b.west, b.east)),
+            (0, (p.v, p.u), (b.south, b.north)),
+        ):
+            _, _, left, right = face_states(p.h, p.eta, un, ut, axis, low, high, state.t, 9.81)
+            bank_l, bank_r = bank_walls(p.h, p.eta, left, right, axis, 9.81, params.dry_depth)
+            assert int(bank_l.sum()) > 0 and int(bank_r.sum()) > 0, axis
 
 
 def test_dry_and_bidirectional_flow_are_exercised():

@@ -28,11 +28,11 @@ OPEN_BASIN = {
 }
 
 
-def test_face_mass_fluxes_are_those_of_the_depth_tendency(basin):
+@pytest.mark.parametrize("banks", ["hydrostatic", "wall"])
+def test_face_mass_fluxes_are_those_of_the_depth_tendency(basin, banks):
     with jax.enable_x64(True):
-        grid, params, state = _model(
-            basin, OPEN_BASIN, {"friction": {"law": "manning", "coefficient": 0.03}}
-        )
+        physics = {"friction": {"law": "manning", "coefficient": 0.03}, "banks": banks}
+        grid, params, state = _model(basin, OPEN_BASIN, physics)
         state = core.run(state, params, grid, 0.5 * float(core.stable_dt(state, params, grid)), 20)
         fluxes = tr.face_mass_fluxes(state, params, grid)
         dh = -(fluxes.x[:, 1:] - fluxes.x[:, :-1]) / grid.dx

@@ -614,6 +614,9 @@ class Seiche(_Oscillation):
 # --------------------------------------------------------------------------------------------
 
 
+M2_PERIOD = 44714.16  # s, the principal lunar semidiurnal tide
+
+
 def _box_average(values_at, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Average over [low, high] of a function whose antiderivative is ``values_at``."""
     return (values_at(high) - values_at(low)) / (high - low)
@@ -641,7 +644,7 @@ class KelvinWave(_Oscillation):
     depth: float = 10.0
     amplitude: float = 0.001
     f: float = 1e-4
-    omega: float = 2.0 * math.pi / 44714.16
+    omega: float = 2.0 * math.pi / M2_PERIOD
     g: float = G
 
     @property
@@ -708,7 +711,7 @@ class CoOscillatingTide(_Oscillation):
     depth: float = 10.0
     amplitude: float = 0.001
     tau: float = 1e-4
-    omega: float = 2.0 * math.pi / 44714.16
+    omega: float = 2.0 * math.pi / M2_PERIOD
     g: float = G
 
     @property

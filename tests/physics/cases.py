@@ -412,7 +412,7 @@ def normal_flow(cells: int, cfl: float = 0.45) -> Run:
 THACKER = analytic.ThackerRadial()
 
 
-def _paraboloid(case, cells: int, periods: float, centre=None) -> Run:
+def _paraboloid(case, cells: int, periods: float, centre=None, banks="hydrostatic") -> Run:
     """A Thacker case in a ``cells`` × ``cells`` square with walls, started from the exact
     state, with the errors of h and of the discharges at every output (T/4 apart).
 
@@ -424,7 +424,8 @@ def _paraboloid(case, cells: int, periods: float, centre=None) -> Run:
     u0, v0 = case.velocity(xx, yy, 0.0)
     velocity = {"u": u0, "v": v0} if np.any(u0) or np.any(v0) else {}
     inputs = cf_dataset(x, x, -bed, eta=bed + case.depth(xx, yy, 0.0), **velocity)
-    run = _run(inputs, periods * case.period, output_every=case.period / 4)
+    physics = {"banks": banks}
+    run = _run(inputs, periods * case.period, output_every=case.period / 4, physics=physics)
     l1_h, flux_error, flux_norm, centre_error = [], 0.0, 0.0, 0.0
     for k, t in enumerate(run.out["time"].values.astype(float)):
         h = run.h[k].astype(np.float64)
@@ -451,16 +452,17 @@ def _paraboloid(case, cells: int, periods: float, centre=None) -> Run:
 
 
 @functools.cache
-def thacker(cells: int, periods: float = 1.0) -> Run:
-    """Thacker's oscillation in a ``cells`` × ``cells`` square with walls, over ``periods``."""
-    return _paraboloid(THACKER, cells, periods)
+def thacker(cells: int, periods: float = 1.0, banks: str = "hydrostatic") -> Run:
+    """Thacker's oscillation in a ``cells`` × ``cells`` square with walls, over ``periods``
+    (``banks``: the engine's ``physics["banks"]``)."""
+    return _paraboloid(THACKER, cells, periods, banks=banks)
 
 
 THACKER_PLANAR = analytic.ThackerPlanar()
 
 
 @functools.cache
-def thacker_planar(cells: int, periods: float = 1.0) -> Run:
+def thacker_planar(cells: int, periods: float = 1.0, banks: str = "hydrostatic") -> Run:
     """Thacker's planar surface in a ``cells`` × ``cells`` square with walls, over ``periods``;
     the metrics as :func:`thacker`, plus the error of the water's centre of mass, which is the
     shoreline circle's centre L/2 + η0 (cos ωt, sin ωt)."""
@@ -470,7 +472,7 @@ def thacker_planar(cells: int, periods: float = 1.0) -> Run:
         turn = np.array([np.cos(case.omega * t), np.sin(case.omega * t)])
         return 0.5 * case.length + case.eta0 * turn
 
-    return _paraboloid(case, cells, periods, centre)
+    return _paraboloid(case, cells, periods, centre, banks=banks)
 
 
 # --------------------------------------------------------------------------------------------
@@ -562,7 +564,7 @@ def _harmonic(times: np.ndarray, series: np.ndarray, omega: float) -> np.ndarray
 
 
 @functools.cache
-def kelvin(cells: int, axis: str = "x", coast: str = "wall") -> Run:
+def kelvin(cells: int, axis: str = "x", coast: str = "wall", banks: str = "hydrostatic") -> Run:
     """A Kelvin wave of M2's period along a 400 km × 200 km channel on an f-plane (10 m deep,
     f = 1e-4 s⁻¹: c = 9.9 m/s, R = 99 km, wavelength 443 km), ``cells`` cells along it and
     ``cells``/2 across.
@@ -582,7 +584,9 @@ def kelvin(cells: int, axis: str = "x", coast: str = "wall") -> Run:
 
     ``coast="land"`` puts the channel between two strips of land cells (``KELVIN_LAND``: dry
     cells whose bed stands 5 m above the sea) inside the domain instead of the domain's edge
-    walls, as every real coastline is in a twin; the metrics are those of the water cells."""
+    walls, as every real coastline is in a twin; the metrics are those of the water cells.
+    ``banks`` is the engine's ``physics["banks"]`` (``"wall"``: dry banks above the sea act as
+    walls, finding 5)."""
     case, box = KELVIN, KELVIN_BOX
     n_along, n_across = cells, cells // 2
     d_along, d_across = box["length"] / n_along, box["width"] / n_across
@@ -619,7 +623,7 @@ def kelvin(cells: int, axis: str = "x", coast: str = "wall") -> Run:
         )
         sides = {"south": {"type": "level", "value": forcing}, "north": radiating}
     run = _run(inputs, duration, output_every=case.period / 24,
-               physics={"coriolis": case.f}, boundaries=sides)  # fmt: skip
+               physics={"coriolis": case.f, "banks": banks}, boundaries=sides)  # fmt: skip
     if axis != "x":
         return run
     x, y, dx, dy, nx, ny = s, r, d_along, d_across, n_along, n_across

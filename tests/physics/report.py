@@ -394,6 +394,7 @@ def section_kelvin() -> str:
         ("max_v_inside", "same, off the walls"),
     ]
     land = [cases.kelvin(n, coast="land") for n in (20, 40, 80, 160)]
+    walled = [cases.kelvin(n, coast="land", banks="wall") for n in (20, 40, 80, 160)]
     turned = cases.kelvin(40, axis="y")
     base = cases.kelvin(40)
     diff = float(np.max(np.abs(turned.eta[:, :, ::-1].transpose(0, 2, 1) - base.eta)))
@@ -430,10 +431,16 @@ of a twin), the metrics over the water cells:
 times the wall's (finding 5). The land stays dry. The second-order test is a strict xfail
 (`test_tidal_waves.py`).
 
+With `physics["banks"] = "wall"` (a dry bank above the sea is a wall for the wet cell, George
+2008; docs/numerics.md "Dry banks"), the same land coast:
+
+{convergence(walled, keys, extra)}
+
 Thresholds (test_tidal_waves.py): L1(η) order ≥ 1.8 (40 → 80) and < 1 % on 80 × 40; width
 within (Δy/R)² = 2.5e-3 of R, speed within (kΔx)²/5 ≈ 1e-3 of c; L1(v)/L1(u) < 0.5 %, max
 |v|/max |u| < 3 % (the wall cells); the turned channel to 1e-10 a. Land coast: order ≥ 0.9
-and the land dry; order ≥ 1.8 expected, not reached (strict xfail, finding 5).
+and the land dry; order ≥ 1.8 expected, not reached (strict xfail, finding 5); with banks as
+walls order ≥ 1.8, L1(η) < 1 %, L1(v)/L1(u) < 0.5 %, width and speed as along the walls.
 """
 
 
@@ -568,42 +575,43 @@ FINDINGS = """## Engine findings
    MacDonald tables are unchanged). k takes the stage input's depth, or the new one where a
    cell loses more than half its water in a stage (a drying front). The hand adjoint
    differentiates the same stage function (`jax.vjp`), so it follows without change.
-5. **Open: a land coast is first order** (measured 2026-12-05, the Kelvin wave above between
-   strips of dry land cells). At the coast face the hydrostatic reconstruction sets z* = the
-   land's bed, so both face depths are zero: no mass flux (right), the wet cell's own
-   hydrostatic pressure P⁻ = g h⁻²/2 (right), but no dissipation of the cross-shore momentum,
-   which a wall's reflected Riemann problem gives (c h⁻ u_n). And the wet cell's η slope is
-   limited against the land's η = its bed (5 m above the sea): van Leer returns twice the
-   seaward difference when the surface rises towards the coast and zero when it falls, so the
-   coastal face's pressure flips between over- and under-extrapolated over a tide. Measured:
-   L1(η) orders 1.10 / 1.14 (walls 1.88 / 1.88), max |v|/|u| 12 % / 6.7 % / 3.4 % in the coastal
-   cells (walls 5.2 / 2.6 / 1.3 %). Tried (forward only, not kept): the η slope taking a dry
-   neighbour whose bed stands above the wet cell's surface as a mirror (zero difference): L1(η)
-   second order again (0.038 / 0.0103 / 0.0027, orders 1.89, 1.93) but the coastal cross-shore
-   current worse (15.5 / 9.6 / 6.0 %), since nothing damps it, and Thacker's shorelines worse
-   (L1(h) 0.0175 / 0.0057 on 100² / 200², against 0.0152 / 0.0044). **What works, measured with
-   a forward prototype (not kept: it needs the hand adjoint and the twins' recalibration):**
-   GeoClaw's wall at a dry step (George 2008, J. Comput. Phys. 227:3089): at a face between a
-   wet cell and a dry one (h ≤ dry depth) whose bed stands above the wet cell's η, and where the
-   wet face state would not run over the step (η⁻ + h⁻ max(u_n, 0)/c⁻ ≤ the dry side's face bed:
-   a wave running up the bank floods it as before), the dry side's face state is the wet one
-   mirrored (h, η kept, u_n reversed), the HLL flux of that pair is taken (no mass, g h²/2 and
-   the wall's damping c h u_n on the normal momentum) and the dry cell receives nothing from
-   that face (its P⁺ = −F^n). Without the mirrored η slope: the land-coast Kelvin wave's L1(η)
-   0.0228 / 0.0062 / 0.0017 on 40 / 80 / 160 cells (orders 1.87, 1.91), max |v|/|u| 6.6 / 3.3 /
-   1.6 %; Thacker's paraboloid unchanged or better (radial L1(h) 0.0152 / 0.0045, L1(hu) 0.0683
-   / 0.0263 against 0.0705 / 0.0273; planar L1(h) 0.0113 / 0.0041 against 0.0123 / 0.0043);
-   lakes at rest, dam breaks, bump flows, MacDonald, seiche unchanged (tracers and porosity not
-   rerun). Adding the mirrored η slope makes the land coast equal the wall to the digit but
-   worsens Thacker again (0.0177 / 0.0060): leave it out. The coarse Gironde baseline's 16 days
-   with it: Port-Bloc M2 +0.2 cm, Pauillac +1.5 cm (ratio 0.993 → 1.000) and 1.7 min earlier,
-   Bordeaux −5.6 cm (0.980 → 0.953) and 6.1 min earlier (phase error +3.55° → +0.60°), M4 at
-   Bordeaux 0.77 → 0.83×: Bordeaux's M2 falls outside the 5 cm target until the Garonne zone is
-   refitted (`calibration --method gauss-newton`), then the boundary correction and the 500 m
-   river fit redone. The hand adjoint must transpose the substitution (the wet side's face-state
-   cotangents gain the mirrored side's, u_n negated; the dry side's P⁺ cotangent goes to −F^n)
-   in `_Axis` and `_hll_backward` (`core/adjoint.py`), and test_adjoint needs a case with a dry
-   bank.
+5. **A land coast is first order by default; `physics["banks"] = "wall"` fixes it** (measured
+   2026-12-05, the Kelvin wave above between strips of dry land cells). At the coast face the
+   hydrostatic reconstruction sets z* = the land's bed, so both face depths are zero: no mass
+   flux (right), the wet cell's own hydrostatic pressure P⁻ = g h⁻²/2 (right), but no
+   dissipation of the cross-shore momentum, which a wall's reflected Riemann problem gives (c h⁻
+   u_n). And the wet cell's η slope is limited against the land's η = its bed (5 m above the
+   sea): van Leer returns twice the seaward difference when the surface rises towards the coast
+   and zero when it falls, so the coastal face's pressure flips between over- and
+   under-extrapolated over a tide. Measured: L1(η) orders 1.10 / 1.14 (walls 1.88 / 1.88), max
+   |v|/|u| 12 % / 6.7 % / 3.4 % in the coastal cells (walls 5.2 / 2.6 / 1.3 %). Tried (forward
+   only, not kept): the η slope taking a dry neighbour whose bed stands above the wet cell's
+   surface as a mirror (zero difference): L1(η) second order again (0.038 / 0.0103 / 0.0027,
+   orders 1.89, 1.93) but the coastal cross-shore current worse (15.5 / 9.6 / 6.0 %), since
+   nothing damps it, and Thacker's shorelines worse (L1(h) 0.0175 / 0.0057 on 100² / 200²,
+   against 0.0152 / 0.0044). **What works, now `physics["banks"] = "wall"` (not yet the default:
+   the twins' calibrations were fitted without it):** GeoClaw's wall at a dry step (George 2008,
+   J. Comput. Phys. 227:3089): at a face between a wet cell and a dry one (h ≤ dry depth) whose
+   bed stands above the wet cell's η, and where the wet face state would not run over the step
+   (η⁻ + h⁻ max(u_n, 0)/c⁻ ≤ the dry side's face bed: a wave running up the bank floods it as
+   before), the dry side's face state is the wet one mirrored (h, η kept, u_n reversed), the HLL
+   flux of that pair is taken (no mass, g h²/2 and the wall's damping c h u_n on the normal
+   momentum) and the dry cell receives nothing from that face (its P⁺ = −F^n). Without the
+   mirrored η slope: the land-coast Kelvin wave's L1(η) 0.0228 / 0.0062 / 0.0017 on 40 / 80 /
+   160 cells (orders 1.87, 1.91), max |v|/|u| 6.6 / 3.3 / 1.6 %; Thacker's paraboloids within 2
+   % or better (radial L1(h) 0.0152 / 0.0045, L1(hu) 0.0683 / 0.0263 against 0.0705 / 0.0273;
+   planar L1(h) 0.0113 / 0.0041 against 0.0123 / 0.0043); lakes at rest, dam breaks, bump flows,
+   MacDonald, seiche unchanged (tracers and porosity not rerun). Adding the mirrored η slope
+   makes the land coast equal the wall to the digit but worsens Thacker again (0.0177 / 0.0060):
+   leave it out. The coarse Gironde baseline's 16 days with it: Port-Bloc M2 +0.2 cm, Pauillac
+   +1.5 cm (ratio 0.993 → 1.000) and 1.7 min earlier, Bordeaux −5.6 cm (0.980 → 0.953) and 6.1
+   min earlier (phase error +3.55° → +0.60°), M4 at Bordeaux 0.77 → 0.83×: Bordeaux's M2 falls
+   outside the 5 cm target until the Garonne zone is refitted (`calibration --method
+   gauss-newton`), then the boundary correction and the 500 m river fit redone, before it can be
+   the default. The hand adjoint transposes it by `jax.vjp` of the two pointwise maps
+   (`fluxes.wall_states`, `fluxes.wall_fluxes`), tested against autodiff to 1e-10
+   (test_adjoint.py, the island case); the tracers' face mass fluxes follow it
+   (test_transport.py).
 """
 
 

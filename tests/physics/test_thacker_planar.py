@@ -19,12 +19,14 @@ from __future__ import annotations
 import itertools
 
 import cases
+import pytest
 
 CELLS = (50, 100, 200)
 
 
-def test_thacker_planar_error_order_and_shoreline():
-    runs = [cases.thacker_planar(n).metrics for n in CELLS]
+@pytest.mark.parametrize("banks", ["hydrostatic", "wall"])
+def test_thacker_planar_error_order_and_shoreline(banks):
+    runs = [cases.thacker_planar(n, banks=banks).metrics for n in CELLS]
     fine = runs[1]
     assert fine["l1_h"] <= 0.02 and fine["l1_h_max"] <= 0.025
     assert fine["centre_error"] <= 0.1 * fine["dx"]
@@ -34,8 +36,9 @@ def test_thacker_planar_error_order_and_shoreline():
         assert cases.order(coarse["centre_error"], finer["centre_error"]) >= 1.5
 
 
-def test_thacker_planar_conserves_volume_and_positivity():
+@pytest.mark.parametrize("banks", ["hydrostatic", "wall"])
+def test_thacker_planar_conserves_volume_and_positivity(banks):
     for n in CELLS[:2]:
-        m = cases.thacker_planar(n).metrics
+        m = cases.thacker_planar(n, banks=banks).metrics
         assert m["volume"] < 1e-12
         assert m["min_h"] >= 0.0

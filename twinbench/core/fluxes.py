@@ -15,6 +15,11 @@ states (Davis wave speeds), with the tangential momentum upwinded by the mass fl
 ``P± = g/2 (h±² − h*±²)`` restores the hydrostatic pressure each cell sees. This keeps a lake at
 rest exactly at rest over any bed (wet or emerged), keeps depths non-negative for Courant
 numbers ≤ ½, and is conservative: every face flux leaves one cell and enters its neighbour.
+
+With ``banks="wall"`` (:func:`bank_walls`), a face where a wet cell meets a dry bank standing
+above its surface is a wall for that cell (George 2008, J. Comput. Phys. 227:3089, the dry
+step of GeoClaw's solver): the HLL flux of the wet face state and its mirror image, so the
+cross-shore momentum is damped as at the domain's walls (docs/validation.md, finding 5).
 """
 
 from __future__ import annotations
@@ -80,6 +85,65 @@ def _boundary_depth_slope(slope_h: Array, h: Array, eta: Array, axis: int) -> Ar
     high = jnp.clip(-rise_high, -2.0 * take(h, n - 1), 2.0 * take(h, n - 1))
     index = lax.broadcasted_iota(jnp.int32, h.shape, axis)
     return jnp.where(index == 0, low, jnp.where(index == n - 1, high, slope_h))
+
+
+BANKS = ("hydrostatic", "wall")  # the treatments of a wet cell next to a higher dry one
+
+
+def bank_walls(
+    h: Array, eta: Array, left: FaceState, right: FaceState, axis: int, gravity, dry_depth
+) -> tuple[Array, Array]:
+    """Faces 0..n along ``axis`` where a wet cell meets a dry bank that acts as a wall:
+    ``(bank_left, bank_right)``, the dry cell on that side of the face.
+
+    A bank is a dry cell (h ≤ ``dry_depth``) whose bed stands
+    above the wet neighbour's surface, and whose face bed the wet face state would not run
+    over (η + max(u_n, 0) √(h/g) ≤ the bank's face bed, u_n towards the bank: otherwise the
+    bank floods as before). Boundary faces are never banks.
+    """
+    n = h.shape[axis]
+    if n < 2:
+        none = jnp.zeros(left.h.shape, bool)
+        return none, none
+    cell_l = lambda a: lax.slice_in_dim(a, 0, n - 1, axis=axis)  # noqa: E731
+    cell_r = lambda a: lax.slice_in_dim(a, 1, n, axis=axis)  # noqa: E731
+    inner = lambda a: lax.slice_in_dim(a, 1, n, axis=axis)  # noqa: E731 — faces 1..n−1
+    wet_l, wet_r = cell_l(h) > dry_depth, cell_r(h) > dry_depth
+    eta_l, eta_r = cell_l(eta), cell_r(eta)
+    fl, fr = FaceState(*map(inner, left)), FaceState(*map(inner, right))
+    run_l = fl.eta + jnp.maximum(fl.un, 0.0) * jnp.sqrt(jnp.maximum(fl.h, 0.0) / gravity)
+    run_r = fr.eta + jnp.maximum(-fr.un, 0.0) * jnp.sqrt(jnp.maximum(fr.h, 0.0) / gravity)
+    bank_r = wet_l & ~wet_r & (eta_r > eta_l) & (run_l <= fr.eta - fr.h)
+    bank_l = wet_r & ~wet_l & (eta_l > eta_r) & (run_r <= fl.eta - fl.h)
+    pad = lambda a: jnp.pad(a, [(1, 1) if k == axis else (0, 0) for k in range(a.ndim)])  # noqa: E731
+    return pad(bank_l), pad(bank_r)
+
+
+def wall_states(left: FaceState, right: FaceState, bank_left: Array, bank_right: Array):
+    """The face states with each bank's side replaced by the wet side's mirror image (h and η
+    kept, the normal velocity reversed)."""
+    mirror_l = FaceState(left.h, left.eta, -left.un, left.ut)
+    mirror_r = FaceState(right.h, right.eta, -right.un, right.ut)
+    new_left = FaceState(*(jnp.where(bank_left, m, q) for m, q in zip(mirror_r, left, strict=True)))
+    new_right = FaceState(
+        *(jnp.where(bank_right, m, q) for m, q in zip(mirror_l, right, strict=True))
+    )
+    return new_left, new_right
+
+
+def wall_fluxes(fluxes, bank_left: Array, bank_right: Array):
+    """HLL fluxes ``(mass, normal, tangential, P⁻, P⁺)`` of :func:`wall_states` at the banks: no
+    mass or tangential flux (the mirror pair's are zero to round-off), and the bank cell takes
+    nothing from the face (its pressure term cancels the normal flux)."""
+    mass, normal, tangential, p_left, p_right = fluxes
+    bank = bank_left | bank_right
+    return (
+        jnp.where(bank, 0.0, mass),
+        normal,
+        jnp.where(bank, 0.0, tangential),
+        jnp.where(bank_left, -normal, p_left),
+        jnp.where(bank_right, -normal, p_right),
+    )
 
 
 def hll_flux(left: FaceState, right: FaceState, gravity: Array, dry_depth: Array | float = 0.0):
@@ -229,18 +293,27 @@ def directional_tendency(
     gravity: Array,
     dry_depth: Array | float = 0.0,
     weights: tuple[Array, Array] | None = None,
+    banks: str = "hydrostatic",
 ) -> Directional:
     """Flux-divergence and bed-slope tendencies along ``axis`` (see the module docstring).
 
     ``un`` is the velocity along the axis, ``ut`` across it; ``low``/``high`` are the boundaries
     at the start and end of the axis (west/east for x, south/north for y). ``weights`` are the
     porosity weights ``(w_low, w_high)`` of each cell's two faces (:mod:`.porosity`), or ``None``.
+    ``banks="wall"`` makes dry banks above a wet cell's surface walls (:func:`bank_walls`).
     """
     n = h.shape[axis]
     lower_face, upper_face, left, right = face_states(h, eta, un, ut, axis, low, high, t, gravity)
+    if banks == "wall":
+        bank_left, bank_right = bank_walls(h, eta, left, right, axis, gravity, dry_depth)
+        left, right = wall_states(left, right, bank_left, bank_right)
     mass, normal, tangential, p_left, p_right, wave_speed = hll_flux(
         left, right, gravity, dry_depth
     )
+    if banks == "wall":
+        mass, normal, tangential, p_left, p_right = wall_fluxes(
+            (mass, normal, tangential, p_left, p_right), bank_left, bank_right
+        )
     if low.imposes_inflow or high.imposes_inflow:
         mass = _impose_inflow(mass, low, high, t, axis, n)
         tangential = upwind(mass, left.ut, right.ut)

@@ -86,7 +86,9 @@ def surface(p: Primitive, params: Params, grid: Grid, t: Array) -> tuple[Array, 
     return fx, fy
 
 
-def _along(h, eta, un, ut, axis, spacing, low, high, t, g, dry_depth, porosity) -> Directional:
+def _along(
+    h, eta, un, ut, axis, spacing, low, high, t, g, dry_depth, porosity, banks="hydrostatic"
+) -> Directional:
     """Tendencies along one axis; an axis one cell long between two walls carries no flow."""
     if h.shape[axis] == 1 and isinstance(low, Wall) and isinstance(high, Wall):
         zero = jnp.zeros_like(h)
@@ -94,7 +96,9 @@ def _along(h, eta, un, ut, axis, spacing, low, high, t, g, dry_depth, porosity) 
         faces[axis] = 2
         return Directional(zero, zero, zero, zero, jnp.zeros(faces, h.dtype))
     weights = None if porosity is None else porosity.weights(axis)
-    return directional_tendency(h, eta, un, ut, axis, spacing, low, high, t, g, dry_depth, weights)
+    return directional_tendency(
+        h, eta, un, ut, axis, spacing, low, high, t, g, dry_depth, weights, banks
+    )
 
 
 class Tendency(NamedTuple):
@@ -116,8 +120,9 @@ def tendency(state: State, params: Params, grid: Grid) -> Tendency:
     b = params.boundaries
     dry = params.dry_depth
     phi = params.porosity
-    x = _along(p.h, p.eta, p.u, p.v, 1, grid.dx, b.west, b.east, state.t, g, dry, phi)
-    y = _along(p.h, p.eta, p.v, p.u, 0, grid.dy, b.south, b.north, state.t, g, dry, phi)
+    banks = params.banks
+    x = _along(p.h, p.eta, p.u, p.v, 1, grid.dx, b.west, b.east, state.t, g, dry, phi, banks)
+    y = _along(p.h, p.eta, p.v, p.u, 0, grid.dy, b.south, b.north, state.t, g, dry, phi, banks)
     cor_u, cor_v = coriolis(p, params)
     visc_u, visc_v = viscosity(p, params, grid)
     dh = x.dh + y.dh

@@ -29,10 +29,12 @@ from jaxtyping import Array, Float
 from twinbench.core.boundaries import Wall
 from twinbench.core.fluxes import (
     _impose_inflow,
+    bank_walls,
     face_states,
     hll_flux,
     limited_slope,
     upwind,
+    wall_states,
 )
 from twinbench.core.porosity import Porosity
 from twinbench.core.tables import sample
@@ -91,7 +93,9 @@ class FaceFluxes(eqx.Module):
     y: Float[Array, "nyp1 nx"]
 
 
-def _face_mass_flux(h, eta, un, ut, axis, spacing, low, high, t, gravity, dry_depth) -> Array:
+def _face_mass_flux(
+    h, eta, un, ut, axis, spacing, low, high, t, gravity, dry_depth, banks="hydrostatic"
+) -> Array:
     """Mass flux at the n+1 faces along ``axis``: the ``mass`` of
     :func:`~twinbench.core.fluxes.directional_tendency`, built from the same pieces in the same
     order (so that its divergence is the depth tendency to round-off)."""
@@ -101,7 +105,12 @@ def _face_mass_flux(h, eta, un, ut, axis, spacing, low, high, t, gravity, dry_de
         shape[axis] = 2
         return jnp.zeros(shape, h.dtype)
     _, _, left, right = face_states(h, eta, un, ut, axis, low, high, t, gravity)
+    if banks == "wall":
+        bank_left, bank_right = bank_walls(h, eta, left, right, axis, gravity, dry_depth)
+        left, right = wall_states(left, right, bank_left, bank_right)
     mass = hll_flux(left, right, gravity, dry_depth)[0]
+    if banks == "wall":
+        mass = jnp.where(bank_left | bank_right, 0.0, mass)
     if low.imposes_inflow or high.imposes_inflow:
         mass = _impose_inflow(mass, low, high, t, axis, n)
     return mass
@@ -111,9 +120,9 @@ def face_mass_fluxes(state: State, params: Params, grid: Grid) -> FaceFluxes:
     """The face mass fluxes of the stage that starts from ``state`` (those of
     :func:`~twinbench.core.terms.tendency`: ``dh = −Σ_axes ΔF/Δ`` to round-off)."""
     p = primitive(state, params)
-    g, b, dry = params.gravity, params.boundaries, params.dry_depth
-    fx = _face_mass_flux(p.h, p.eta, p.u, p.v, 1, grid.dx, b.west, b.east, state.t, g, dry)
-    fy = _face_mass_flux(p.h, p.eta, p.v, p.u, 0, grid.dy, b.south, b.north, state.t, g, dry)
+    g, b, dry, banks = params.gravity, params.boundaries, params.dry_depth, params.banks
+    fx = _face_mass_flux(p.h, p.eta, p.u, p.v, 1, grid.dx, b.west, b.east, state.t, g, dry, banks)
+    fy = _face_mass_flux(p.h, p.eta, p.v, p.u, 0, grid.dy, b.south, b.north, state.t, g, dry, banks)
     return FaceFluxes(fx, fy)
 
 

@@ -79,6 +79,10 @@ class Params(eqx.Module):
         (static): 2 is SSP-RK2 (Heun); s > 2 is SSPRK(s,2), s forward-Euler stages of
         Δt/(s − 1) each, so Δt is s − 1 times the CFL step (Ketcheson 2008). The fixed-Δt
         :func:`~twinbench.core.step` (and its adjoint) is SSP-RK2 whatever this says.
+    banks : a wet cell next to a dry one whose bed stands above its surface (static):
+        ``"hydrostatic"`` (default: Audusse's reconstruction alone, no flux and the cell's own
+        pressure) or ``"wall"`` (the face is a wall for the wet cell, George 2008: the
+        cross-shore momentum is damped there; :func:`~twinbench.core.fluxes.bank_walls`).
     """
 
     bed: Float[Array, "ny nx"]
@@ -94,6 +98,7 @@ class Params(eqx.Module):
     porosity: Porosity | None = None
     drag: Drag | None = None
     stages: int = eqx.field(static=True, default=2)
+    banks: str = eqx.field(static=True, default="hydrostatic")
 
 
 def default_params(bed: Array, **overrides) -> Params:

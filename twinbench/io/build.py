@@ -160,6 +160,7 @@ def build(
         drag=drag(physics.get("drag"), (ny, nx), dtype),
         porosity=porosity(grid_in, dtype),
         stages=physics["stages"],
+        banks=physics["banks"],
     )
     state = core.State(
         h=jnp.asarray(h, dtype),

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from twinbench.core.fluxes import BANKS
 from twinbench.core.porosity import MAX_CONVEYANCE
 from twinbench.core.porosity import MINIMUM as MINIMUM_POROSITY
 from twinbench.io import cf
@@ -31,6 +32,7 @@ PHYSICS_DEFAULTS: dict[str, Any] = {
     "dry_depth": 1e-6,
     "cfl": 0.45,
     "stages": 2,
+    "banks": "hydrostatic",
 }
 #: Physics keys without a default (absent: the term is off).
 PHYSICS_OPTIONAL = ("drag",)
@@ -352,6 +354,12 @@ def parse_physics(physics: Any, grid: GridInputs) -> dict:
             f"{stages!r}"
         )
     out["stages"] = int(stages)
+    if merged["banks"] not in BANKS:
+        raise InputError(
+            f"physics['banks'] must be one of {list(BANKS)} (how a dry bank above a wet cell's "
+            f"surface acts), got {merged['banks']!r}"
+        )
+    out["banks"] = merged["banks"]
     if out["cfl"] > 0.5:
         raise InputError(
             f"physics['cfl'] = {out['cfl']!r} is unstable: the scheme keeps depths positive "
