@@ -96,10 +96,10 @@ def bank_walls(
     """Faces 0..n along ``axis`` where a wet cell meets a dry bank that acts as a wall:
     ``(bank_left, bank_right)``, the dry cell on that side of the face.
 
-    A bank is a dry cell (h ≤ ``dry_depth``) whose bed stands
-    above the wet neighbour's surface, and whose face bed the wet face state would not run
-    over (η + max(u_n, 0) √(h/g) ≤ the bank's face bed, u_n towards the bank: otherwise the
-    bank floods as before). Boundary faces are never banks.
+    A bank is a dry cell (h ≤ ``dry_depth``) whose bed stands above the wet neighbour's
+    surface, and whose face bed the wet face state would not run over (η + max(u_n, 0) √(h/g)
+    ≤ the bank's face bed, u_n towards the bank: otherwise the bank floods as before).
+    Boundary faces are never banks.
     """
     n = h.shape[axis]
     if n < 2:
