@@ -599,27 +599,24 @@ def kelvin(cells: int, axis: str = "x", coast: str = "wall", banks: str = "hydro
     level = np.cos(case.omega * table_times)[:, None] * at_mouth[None, :]
     radiating = {"type": "tide", "constituents": {}}
     land = KELVIN_LAND["rows"] if coast == "land" else 0
+    depth = np.full(eta0.shape, case.depth)
+    r_all = r
     if land:  # land rows either side: dry (bed above the sea), nothing to force there
         rows = land * d_across * np.arange(1, land + 1) / land
         r_all = np.concatenate([r[0] - rows[::-1], r, r[-1] + rows])
         pad = lambda a, value: np.pad(a, ((land, land), (0, 0)), constant_values=value)  # noqa: E731
         height = KELVIN_LAND["height"]
-        depth = pad(np.full(eta0.shape, case.depth), -height)
-        inputs = cf_dataset(s, r_all, depth, eta=pad(eta0, height), u=pad(u0, 0.0),
-                            v=np.zeros(depth.shape))  # fmt: skip
+        depth, eta0, u0 = pad(depth, -height), pad(eta0, height), pad(u0, 0.0)
         level = np.pad(level, ((0, 0), (land, land)))
+    if axis == "x":
+        inputs = cf_dataset(s, r_all, depth, eta=eta0, u=u0, v=0.0 * u0)
         forcing = xr.DataArray(level, dims=("time", "y"), coords={"time": table_times, "y": r_all})
-        sides = {"west": {"type": "level", "value": forcing}, "east": radiating}
-    elif axis == "x":
-        inputs = cf_dataset(s, r, np.full(eta0.shape, case.depth), eta=eta0, u=u0, v=0.0 * u0)
-        forcing = xr.DataArray(level, dims=("time", "y"), coords={"time": table_times, "y": r})
         sides = {"west": {"type": "level", "value": forcing}, "east": radiating}
     else:  # (x, y) → (W − y, x): across becomes x, reversed; along becomes y
         turn = lambda a: a[::-1, :].T  # noqa: E731
-        inputs = cf_dataset(r, s, np.full(eta0.T.shape, case.depth), eta=turn(eta0),
-                            u=0.0 * turn(u0), v=turn(u0))  # fmt: skip
+        inputs = cf_dataset(r_all, s, turn(depth), eta=turn(eta0), u=0.0 * turn(u0), v=turn(u0))
         forcing = xr.DataArray(
-            level[:, ::-1], dims=("time", "x"), coords={"time": table_times, "x": r}
+            level[:, ::-1], dims=("time", "x"), coords={"time": table_times, "x": r_all}
         )
         sides = {"south": {"type": "level", "value": forcing}, "north": radiating}
     run = _run(inputs, duration, output_every=case.period / 24,

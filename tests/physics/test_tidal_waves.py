@@ -47,8 +47,11 @@ def test_kelvin_wave_keeps_the_rossby_radius_the_speed_and_no_cross_current():
     assert m["max_v_over_u"] < 0.03
 
 
-def test_kelvin_wave_turned_a_quarter_turn_is_the_same_wave():
-    along_x, along_y = cases.kelvin(40), cases.kelvin(40, axis="y")
+@pytest.mark.parametrize("coast,banks", [("wall", "hydrostatic"), ("land", "wall")])
+def test_kelvin_wave_turned_a_quarter_turn_is_the_same_wave(coast, banks):
+    """Both axes of the engine (and of its banks' walls) give the same wave, turned."""
+    along_x = cases.kelvin(40, coast=coast, banks=banks)
+    along_y = cases.kelvin(40, axis="y", coast=coast, banks=banks)
 
     def back(a):  # (time, along, across reversed) → (time, across, along)
         return a[:, :, ::-1].transpose(0, 2, 1)
