@@ -616,10 +616,16 @@ FINDINGS = """## Engine findings
    min earlier (phase error +3.55° → +0.60°), M4 at Bordeaux 0.77 → 0.83×: Bordeaux's M2 falls
    outside the 5 cm target until the Garonne zone is refitted (`calibration --method
    gauss-newton`), then the boundary correction and the 500 m river fit redone, before it can be
-   the default. The hand adjoint transposes it by `jax.vjp` of the two pointwise maps
-   (`fluxes.wall_states`, `fluxes.wall_fluxes`), tested against autodiff to 1e-10
-   (test_adjoint.py, the island case); the tracers' face mass fluxes follow it
-   (test_transport.py).
+   the default. One Levenberg–Marquardt step of the river zones with it (coarse grid, M2 only,
+   full-run targets, 2026-12-05): Garonne n 0.0258 → 0.0140 and deepening 4.9 → 3.9 m, Dordogne
+   n 0.040 → 0.035 and 7.4 → 5.5 m, misfit 0.0090 → 0.0071, Bordeaux's M2 2.055 → 2.087 m
+   against the target's 2.154 m, and the next iteration found no lower misfit: in the rivers,
+   one porous cell wide and drawn as staircases, every corner's bank becomes a wall whose
+   damping acts as extra friction, so the switch needs more than a river refit (e.g. walls only
+   at coasts, not at a porous river's staircase corners). The hand adjoint transposes it by
+   `jax.vjp` of the two pointwise maps (`fluxes.wall_states`, `fluxes.wall_fluxes`), tested
+   against autodiff to 1e-10 (test_adjoint.py, the island case); the tracers' face mass fluxes
+   follow it (test_transport.py).
 """
 
 
