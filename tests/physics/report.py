@@ -619,13 +619,16 @@ FINDINGS = """## Engine findings
    the default. One Levenberg–Marquardt step of the river zones with it (coarse grid, M2 only,
    full-run targets, 2026-12-05): Garonne n 0.0258 → 0.0140 and deepening 4.9 → 3.9 m, Dordogne
    n 0.040 → 0.035 and 7.4 → 5.5 m, misfit 0.0090 → 0.0071, Bordeaux's M2 2.055 → 2.087 m
-   against the target's 2.154 m, and the next iteration found no lower misfit: in the rivers,
-   one porous cell wide and drawn as staircases, every corner's bank becomes a wall whose
-   damping acts as extra friction, so the switch needs more than a river refit (e.g. walls only
-   at coasts, not at a porous river's staircase corners). The hand adjoint transposes it by
-   `jax.vjp` of the two pointwise maps (`fluxes.wall_states`, `fluxes.wall_fluxes`), tested
-   against autodiff to 1e-10 (test_adjoint.py, the island case); the tracers' face mass fluxes
-   follow it (test_transport.py).
+   against the target's 2.154 m, and the next iteration found no lower misfit. With the walls
+   left out wherever the wet cell's face has a porosity weight ≠ 1 (an experiment, not in the
+   engine), the 16-day coarse baseline is unchanged to the millimetre: every coastal and river
+   cell of the Gironde twin is porous (the coastline as sub-grid wet fractions, the one-cell
+   rivers), so the whole change comes from walls at porous faces, which act as extra friction
+   (which of the rivers' staircase corners and the coast's partly wet cells matters was not
+   separated). How banks meet porous faces has to be decided before the switch. The hand adjoint
+   transposes it by `jax.vjp` of the two pointwise maps (`fluxes.wall_states`,
+   `fluxes.wall_fluxes`), tested against autodiff to 1e-10 (test_adjoint.py, the island case);
+   the tracers' face mass fluxes follow it (test_transport.py).
 """
 
 
