@@ -650,6 +650,12 @@ def kelvin(cells: int, axis: str = "x", coast: str = "wall", banks: str = "hydro
     return run
 
 
+def turned_back(field: np.ndarray) -> np.ndarray:
+    """A ``kelvin(..., axis="y")`` field ``(time, along, across reversed)`` laid out as the x
+    run's ``(time, across, along)``."""
+    return field[:, :, ::-1].transpose(0, 2, 1)
+
+
 @functools.cache
 def co_oscillating_tide(cells: int) -> Run:
     """The tide of an 80 km closed channel, 10 m deep, with linear friction τ = 1e-4 s⁻¹,

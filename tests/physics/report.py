@@ -397,12 +397,10 @@ def section_kelvin() -> str:
     walled = [cases.kelvin(n, coast="land", banks="wall") for n in (20, 40, 80, 160)]
     turned = cases.kelvin(40, axis="y")
     base = cases.kelvin(40)
-    diff = float(np.max(np.abs(turned.eta[:, :, ::-1].transpose(0, 2, 1) - base.eta)))
+    diff = float(np.max(np.abs(cases.turned_back(turned.eta) - base.eta)))
     land_turned = cases.kelvin(40, axis="y", coast="land", banks="wall")
     land_base = cases.kelvin(40, coast="land", banks="wall")
-    land_diff = float(
-        np.max(np.abs(land_turned.eta[:, :, ::-1].transpose(0, 2, 1) - land_base.eta))
-    )
+    land_diff = float(np.max(np.abs(cases.turned_back(land_turned.eta) - land_base.eta)))
     case, box = cases.KELVIN, cases.KELVIN_BOX
     size = f"{box['length'] / 1e3:.0f} km long and {box['width'] / 1e3:.0f} km wide"
     wavelength = f"{2 * math.pi / case.wavenumber / 1e3:.0f} km"

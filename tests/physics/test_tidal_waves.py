@@ -53,9 +53,7 @@ def test_kelvin_wave_turned_a_quarter_turn_is_the_same_wave(coast, banks):
     along_x = cases.kelvin(40, coast=coast, banks=banks)
     along_y = cases.kelvin(40, axis="y", coast=coast, banks=banks)
 
-    def back(a):  # (time, along, across reversed) → (time, across, along)
-        return a[:, :, ::-1].transpose(0, 2, 1)
-
+    back = cases.turned_back
     amplitude = cases.KELVIN.amplitude
     np.testing.assert_allclose(back(along_y.eta), along_x.eta, rtol=0, atol=1e-10 * amplitude)
     speed = cases.KELVIN.g / cases.KELVIN.speed * amplitude
