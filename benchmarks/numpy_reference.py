@@ -5,7 +5,9 @@ reconstruction of h, η, u, v with the van Leer limiter, Audusse hydrostatic rec
 HLL fluxes (Davis wave speeds) with the tangential momentum upwinded by the mass flux, the
 centred bed-slope term, Coriolis, horizontal viscosity, and SSP-RK2 with the bottom friction
 folded into each stage (stable for any k, second order). Boundaries: free-slip walls or
-transmissive (open) sides. Friction: none, Manning or linear.
+transmissive (open) sides. Friction: none, Manning or linear. Dry banks (a dry cell whose bed
+stands above a wet neighbour's surface): walls where the coast follows the grid (the engine's
+default, ``banks="wall"``) or the hydrostatic reconstruction alone (``banks="hydrostatic"``).
 
 Vectorised with array slices, no compiled code; float32 in, float32 arithmetic (NumPy's
 promotion rules keep Python scalars weak), float64 likewise. It serves as the yardstick of
@@ -82,6 +84,7 @@ class NumpyShallowWater:
     linear : linear friction rate τ (s⁻¹) instead of Manning.
     gravity, coriolis, viscosity, dry_depth : as in ``twinbench.core.Params``.
     sides : ``"wall"`` or ``"open"`` for each of west, east, south, north.
+    banks : ``"wall"`` or ``"hydrostatic"``, as ``physics["banks"]`` (docs/numerics.md).
     """
 
     def __init__(
@@ -96,6 +99,7 @@ class NumpyShallowWater:
         viscosity=0.0,
         dry_depth=1e-6,
         sides=("wall", "wall", "wall", "wall"),
+        banks="wall",
     ):
         self.dtype = np.asarray(bed).dtype
         scalar = self.dtype.type
@@ -108,6 +112,7 @@ class NumpyShallowWater:
         self.nu = scalar(viscosity)
         self.dry = scalar(dry_depth)
         self.west, self.east, self.south, self.north = sides
+        self.banks = banks
 
     # -- pieces ---------------------------------------------------------------------------------
 
@@ -153,7 +158,18 @@ class NumpyShallowWater:
         # Faces 0..n: left states are cells −1..n−1's upper faces, right states cells 0..n's lower.
         left = [np.concatenate([o, u], axis=-1) for o, u in zip(outer_low, upper, strict=True)]
         right = [np.concatenate([lo, o], axis=-1) for lo, o in zip(lower, outer_high, strict=True)]
+        if self.banks == "wall":
+            bank_l, bank_r = self.banks_as_walls(h, eta, left, right)
+            mirror_l, mirror_r = ([s[0], s[1], -s[2], s[3]] for s in (left, right))
+            left = [np.where(bank_l, m, q) for m, q in zip(mirror_r, left, strict=True)]
+            right = [np.where(bank_r, m, q) for m, q in zip(mirror_l, right, strict=True)]
         mass, normal, tangential, p_left, p_right = hll(left, right, self.g, self.dry)
+        if self.banks == "wall":  # no mass or tangential flux; the bank takes nothing
+            bank = bank_l | bank_r
+            mass = np.where(bank, 0.0, mass)
+            tangential = np.where(bank, 0.0, tangential)
+            p_left = np.where(bank_l, -normal, p_left)
+            p_right = np.where(bank_r, -normal, p_right)
 
         inv = 1.0 / spacing
         bed_slope = (
@@ -166,6 +182,29 @@ class NumpyShallowWater:
         ) * inv
         dhut = -(tangential[..., 1:] - tangential[..., :-1]) * inv
         return dh, dhun, dhut
+
+    def banks_as_walls(self, h, eta, left, right):
+        """Faces 0..n where the wet cell on one side meets a dry bank on the other (its bed
+        above the wet surface, not run over: η + max(u_n, 0) √(h/g) ≤ the bank's face bed),
+        along a straight run of coast (the faces beside it, across the axis, banks too)."""
+        wet = h > self.dry
+        hl, etal, unl, _ = (q[..., 1:-1] for q in left)
+        hr, etar, unr, _ = (q[..., 1:-1] for q in right)
+        run_l = etal + np.maximum(unl, 0.0) * np.sqrt(np.maximum(hl, 0.0) / self.g)
+        run_r = etar + np.maximum(-unr, 0.0) * np.sqrt(np.maximum(hr, 0.0) / self.g)
+        bank_r = wet[..., :-1] & ~wet[..., 1:] & (eta[..., 1:] > eta[..., :-1])
+        bank_r &= run_l <= etar - hr
+        bank_l = wet[..., 1:] & ~wet[..., :-1] & (eta[..., :-1] > eta[..., 1:])
+        bank_l &= run_r <= etal - hl
+        out = []
+        for bank in (bank_l, bank_r):
+            if bank.shape[0] > 1:  # rows: across the axis
+                edge = np.concatenate([bank[:1], bank, bank[-1:]], axis=0)
+                bank = bank & edge[:-2] & edge[2:]
+            faces = np.zeros((*bank.shape[:-1], bank.shape[-1] + 2), bool)
+            faces[..., 1:-1] = bank
+            out.append(faces)
+        return out
 
     def diffuse(self, q, h):
         """∇·(ν h ∇q), no flux through the edges."""

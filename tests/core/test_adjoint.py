@@ -46,13 +46,18 @@ def quick_jit(fun, static_argnums=()):
     return call
 
 
-def make_case(nx, ny, friction, sides, forcing=True, dx=50.0, banks="hydrostatic"):
+def make_case(nx, ny, friction, sides, forcing=True, dx=50.0, banks="hydrostatic", square=False):
     x, y = (np.arange(nx) + 0.5) * dx, (np.arange(ny) + 0.5) * dx
     X, Y = np.meshgrid(x, y)
     depth = 3.0 + 1.5 * np.sin(X / 170.0) * np.cos(Y / 230.0)
     # An island: dry cells in the middle of the domain.
     depth -= 4.2 * np.exp(-(((X - 0.3 * nx * dx) ** 2 + (Y - 0.6 * ny * dx) ** 2)
                              / (0.15 * nx * dx) ** 2))  # fmt: skip
+    if square:  # its coast along the grid's faces, where banks act as walls
+        block = (np.abs(X - 0.3 * nx * dx) < 0.16 * nx * dx) & (
+            np.abs(Y - 0.6 * ny * dx) < 0.2 * ny * dx
+        )
+        depth = np.where(block, np.minimum(depth, -1.0), depth)
     bed = -depth
     eta = 0.2 * np.exp(-(((X - 0.5 * nx * dx) ** 2 + (Y - 0.5 * ny * dx) ** 2) / 150.0**2))
     h = np.maximum(eta - bed, 0.0)
@@ -116,7 +121,7 @@ CASES = {
         sides=dict(west="level", east="open", south="inflow", north="outflow"),
     ),
     "manning-island-banks-as-walls": dict(
-        nx=16, ny=12, friction="manning", banks="wall",
+        nx=16, ny=12, friction="manning", banks="wall", square=True,
         sides=dict(west="level", east="open", south="wall", north="outflow"),
     ),
     "chezy-supercritical-wall-level-open": dict(
@@ -183,7 +188,7 @@ def test_step_adjoint_equals_autodiff(name):
 
 def test_the_island_has_banks_that_act_as_walls():
     """The banks case exercises both masks of ``fluxes.bank_walls`` along both axes (the
-    island's bed stands above the sea around it)."""
+    square island's bed stands above the sea around it, its coast along the grid's faces)."""
     from twinbench.core.fluxes import bank_walls, face_states
     from twinbench.core.terms import primitive
 

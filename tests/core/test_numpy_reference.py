@@ -50,14 +50,15 @@ def basin(dtype):
 
 
 @pytest.mark.parametrize(
-    ("dtype", "rtol", "sides", "coriolis", "viscosity"),
+    ("dtype", "rtol", "sides", "coriolis", "viscosity", "banks"),
     [
-        (np.float64, 1e-12, ("wall",) * 4, 0.0, 0.0),
-        (np.float64, 1e-12, ("wall", "open", "open", "wall"), 1e-4, 0.5),
-        (np.float32, 3e-5, ("wall",) * 4, 0.0, 0.0),
+        (np.float64, 1e-12, ("wall",) * 4, 0.0, 0.0, "wall"),
+        (np.float64, 1e-12, ("wall",) * 4, 0.0, 0.0, "hydrostatic"),
+        (np.float64, 1e-12, ("wall", "open", "open", "wall"), 1e-4, 0.5, "wall"),
+        (np.float32, 3e-5, ("wall",) * 4, 0.0, 0.0, "wall"),
     ],
 )
-def test_engine_matches_numpy_reference(dtype, rtol, sides, coriolis, viscosity):
+def test_engine_matches_numpy_reference(dtype, rtol, sides, coriolis, viscosity, banks):
     c = basin(dtype)
     ref = numpy_reference.NumpyShallowWater(
         c["bed"],
@@ -67,6 +68,7 @@ def test_engine_matches_numpy_reference(dtype, rtol, sides, coriolis, viscosity)
         coriolis=coriolis,
         viscosity=viscosity,
         sides=sides,
+        banks=banks,
     )
     kinds = {"wall": core.Wall(), "open": core.Open()}
     with jax.enable_x64(dtype == np.float64):
@@ -77,6 +79,7 @@ def test_engine_matches_numpy_reference(dtype, rtol, sides, coriolis, viscosity)
             coriolis=a(coriolis),
             viscosity=a(viscosity),
             boundaries=core.Boundaries(*(kinds[s] for s in sides)),
+            banks=banks,
         )
         grid = core.Grid(nx=c["bed"].shape[1], ny=c["bed"].shape[0], dx=c["dx"], dy=c["dy"])
         state = core.State(a(c["h"]), a(c["hu"]), a(c["hv"]), a(0.0))
@@ -89,5 +92,11 @@ def test_engine_matches_numpy_reference(dtype, rtol, sides, coriolis, viscosity)
         scale = np.max(np.abs(w))
         err = np.max(np.abs(g - w)) / scale
         assert err < rtol, f"{name}: max |jax − numpy| / max |numpy| = {err:.2e}"
+    if banks == "wall":  # the beach's straight runs are walls in the reference too
+        eta, u, _ = ref.primitive(c["h"], c["hu"], c["hv"])
+        zero = np.zeros_like(eta)
+        left = [np.concatenate([q[:, :1], q], axis=1) for q in (c["h"], eta, u, zero)]
+        right = [np.concatenate([q, q[:, -1:]], axis=1) for q in (c["h"], eta, u, zero)]
+        assert sum(int(b.sum()) for b in ref.banks_as_walls(c["h"], eta, left, right)) > 0
     moved = np.max(np.abs(want[0] - c["h"]))
     assert moved > 1e-3  # the case is not trivially at rest

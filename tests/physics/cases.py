@@ -585,8 +585,8 @@ def kelvin(cells: int, axis: str = "x", coast: str = "wall", banks: str = "hydro
     ``coast="land"`` puts the channel between two strips of land cells (``KELVIN_LAND``: dry
     cells whose bed stands 5 m above the sea) inside the domain instead of the domain's edge
     walls, as every real coastline is in a twin; the metrics are those of the water cells.
-    ``banks`` is the engine's ``physics["banks"]`` (``"wall"``: dry banks above the sea act as
-    walls, finding 5)."""
+    ``banks`` is the engine's ``physics["banks"]`` (``"hydrostatic"``, its default, finding 5;
+    ``"wall"``: dry banks above the sea act as walls where the coast follows the grid)."""
     case, box = KELVIN, KELVIN_BOX
     n_along, n_across = cells, cells // 2
     d_along, d_across = box["length"] / n_along, box["width"] / n_across
@@ -701,5 +701,50 @@ def co_oscillating_tide(cells: int) -> Run:
         "head_amplitude_error": float(abs(z[-1]) / abs(z_exact[-1]) - 1.0),
         "head_amplification": float(abs(z[-1]) / case.amplitude),
         "head_lag_error_min": float(lag / 60.0),
+    }
+    return run
+
+
+# --------------------------------------------------------------------------------------------
+# A channel at an angle to the grid: its coast a staircase of land cells
+# --------------------------------------------------------------------------------------------
+STAIRCASE = {"depth": 5.0, "amplitude": 0.02, "dx": 100.0, "columns": 40, "height": 10.0}
+
+
+@functools.cache
+def staircase_channel(slope: float, half_width: int, banks: str = "wall") -> Run:
+    """The first seiche mode of a frictionless channel of full cells at an angle θ to the grid
+    (``slope`` = tan θ): the water cells whose centre lies within (``half_width`` + ½) Δ of the
+    centreline across x, land (bed 10 m above the sea) elsewhere, closed at x = 0 and at
+    x = 40 Δ. A 45° channel's banks are 4-connected staircases; at tan θ = ⅓, straight runs of
+    three faces between steps; at 0, straight coasts.
+
+    Started at rest with η = A cos(π s / L) along the channel (s = x / cos θ, L = 40 Δ / cos θ);
+    2.2 periods of the theory's 2L/√(gH). ``metrics``: the period from the zero crossings at
+    the channel's first cell, over 2L/√(gH), and ``kept``: the largest |η| there over the last
+    period over that of the first (1 without dissipation)."""
+    p = STAIRCASE
+    dx, n, k = p["dx"], p["columns"], half_width
+    ny = math.ceil(n * slope) + 2 * k + 3
+    x, y = centres(n * dx, n), centres(ny * dx, ny)
+    X, Y = np.meshgrid(x, y)
+    water = np.abs(Y - (k + 1.5) * dx - X * slope) <= (k + 0.5) * dx
+    length = n * dx * math.hypot(1.0, slope)
+    eta = np.where(water, p["amplitude"] * np.cos(np.pi * X * math.hypot(1.0, slope) / length), 0.0)
+    depth = np.where(water, p["depth"], -p["height"])
+    eta = np.where(water, eta, p["height"])
+    period = 2.0 * length / math.sqrt(9.81 * p["depth"])
+    run = _run(cf_dataset(x, y, depth, eta=eta), 2.2 * period, output_every=period / 100,
+               physics={"banks": banks})  # fmt: skip
+    j = int(np.flatnonzero(water[:, 0])[0])
+    t = np.asarray(run.out["time"].values, dtype=float)
+    e = run.eta[:, j, 0].astype(np.float64)
+    up = np.flatnonzero((e[:-1] > 0) != (e[1:] > 0))
+    crossings = t[up] + (t[up + 1] - t[up]) * e[up] / (e[up] - e[up + 1])
+    first, last = t <= period, t >= t[-1] - period
+    run.metrics = {
+        "period_ratio": 2.0 * float(np.mean(np.diff(crossings))) / period,
+        "kept": float(np.abs(e[last]).max() / np.abs(e[first]).max()),
+        "water_cells": int(water.sum()),
     }
     return run

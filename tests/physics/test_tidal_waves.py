@@ -25,13 +25,6 @@ import cases
 import numpy as np
 import pytest
 
-LAND_COAST = (
-    "engine: at a coast of dry land cells the face has no wall Riemann problem (no damping of "
-    "the cross-shore momentum) and the wet cell's η slope is limited against the land's bed "
-    "level: L1(η) order 1.10 (40 → 80 cells; walls: 1.88), docs/validation.md finding 5; "
-    "physics['banks'] = 'wall' fixes it (not yet the default: the twins' calibrations)"
-)
-
 
 def test_kelvin_wave_converges_at_second_order():
     coarse, fine = cases.kelvin(40).metrics, cases.kelvin(80).metrics
@@ -61,27 +54,34 @@ def test_kelvin_wave_turned_a_quarter_turn_is_the_same_wave(coast, banks):
     np.testing.assert_allclose(-back(along_y.u), along_x.v, rtol=0, atol=1e-10 * speed)
 
 
-def test_kelvin_wave_along_a_land_coast_keeps_the_land_dry_and_converges():
-    coarse, fine = cases.kelvin(40, coast="land"), cases.kelvin(80, coast="land")
+def test_kelvin_wave_along_a_land_coast_with_banks_as_walls_converges_at_second_order():
+    """Between strips of dry land cells (every real coast of a twin), with ``banks: wall``
+    (walls where the coast follows the grid): as between the domain's own walls."""
+    coarse = cases.kelvin(40, coast="land", banks="wall")
+    fine = cases.kelvin(80, coast="land", banks="wall")
     rows = cases.KELVIN_LAND["rows"]
     for run in (coarse, fine):
         assert np.max(run.h[:, :rows]) == 0.0 and np.max(run.h[:, -rows:]) == 0.0
-    assert cases.order(coarse.metrics["l1_eta"], fine.metrics["l1_eta"]) >= 0.9
+    m = fine.metrics
+    assert cases.order(coarse.metrics["l1_eta"], m["l1_eta"]) >= 1.8
+    assert m["l1_eta"] < 0.01
+    assert m["l1_v_over_u"] < 5e-3
+    assert abs(m["width_error"]) < 2.5e-3 and abs(m["speed_error"]) < 1e-3
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=LAND_COAST)
-def test_kelvin_wave_along_a_land_coast_converges_at_second_order():
-    coarse, fine = cases.kelvin(40, coast="land"), cases.kelvin(80, coast="land")
-    assert cases.order(coarse.metrics["l1_eta"], fine.metrics["l1_eta"]) >= 1.8
-
-
-def test_kelvin_wave_along_a_land_coast_with_banks_as_walls_converges_at_second_order():
-    coarse = cases.kelvin(40, coast="land", banks="wall").metrics
-    fine = cases.kelvin(80, coast="land", banks="wall").metrics
-    assert cases.order(coarse["l1_eta"], fine["l1_eta"]) >= 1.8
-    assert fine["l1_eta"] < 0.01
-    assert fine["l1_v_over_u"] < 5e-3
-    assert abs(fine["width_error"]) < 2.5e-3 and abs(fine["speed_error"]) < 1e-3
+def test_kelvin_wave_along_a_land_coast_with_the_default_banks_is_first_order():
+    """The default banks' known defect (finding 5; ``banks: wall`` is not the default yet: it
+    doubled the 500 m tendency's cost when measured): Audusse's reconstruction alone gives the
+    coastal face neither a mass flux nor a wall's damping of the cross-shore momentum, and the
+    wave converges at first order (measured 1.11 between 40 and 80 cells) with a cross-shore
+    current of several per cent of u in the coastal cells (measured 6.7 %). The land stays dry.
+    If this fails because the order rose, the defect is fixed: update finding 5."""
+    coarse = cases.kelvin(40, coast="land")
+    fine = cases.kelvin(80, coast="land")
+    rows = cases.KELVIN_LAND["rows"]
+    assert np.max(fine.h[:, :rows]) == 0.0 and np.max(fine.h[:, -rows:]) == 0.0
+    assert 0.9 <= cases.order(coarse.metrics["l1_eta"], fine.metrics["l1_eta"]) < 1.5
+    assert fine.metrics["max_v_over_u"] > 0.03
 
 
 def test_co_oscillating_tide_amplitude_converges_at_second_order():

@@ -217,7 +217,10 @@ def test_a_scenario_carries_salinity_from_sea_and_rivers():
     out = scenarios.run(SHORT | {"tracers": salt, "rivers": {"garonne": 3000.0, "dordogne": 0.0}})
     s = out.salinity.isel(time=-1).values
     wet = np.isfinite(s)
-    assert s[wet].min() >= 0.0 and s[wet].max() <= 35.0 + 1e-3
+    # float32: the content h c and the depth h are rounded apart at every stage, and c = h c / h
+    # drifts by round-off (measured: 35.0008 after 3 h with the default banks, 35.0011 with
+    # banks as walls; the same run in float64 stays within 35 + 1.2e-12).
+    assert s[wet].min() >= 0.0 and s[wet].max() <= 35.0 * (1.0 + 1e-4)
     east = out.salinity.isel(time=-1, x=-1).values
     assert np.nanmin(east) < 34.0  # the Garonne's fresh water has entered
     assert out.station_salinity.dims == ("station", "time")

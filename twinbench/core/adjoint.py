@@ -46,7 +46,6 @@ from twinbench.core.fluxes import (
     porosity_pressure,
     upwind,
     wall_fluxes,
-    wall_states,
 )
 from twinbench.core.types import Grid, Params, State
 
@@ -421,19 +420,18 @@ def _stage_forward(state: State, params: Params, grid: Grid, dt):
         left = flat([ax.left for ax in axes.values()])
         right = flat([ax.right for ax in axes.values()])
         walls = params.banks == "wall"
-        if walls:  # dry banks above the surface as walls: pointwise maps, by jax.vjp
+        raw = hll_flux(left, right, g, params.dry_depth)[:5]
+        if walls:  # dry banks above the surface as walls: a pointwise map, by jax.vjp
             masks = [
                 bank_walls(ax.q[0], ax.q[1], FaceState(*ax.left), FaceState(*ax.right), ax.axis,
                            g, params.dry_depth)
                 for ax in axes.values()
             ]  # fmt: skip
             bank_l, bank_r = (jnp.concatenate([m[k].reshape(-1) for m in masks]) for k in (0, 1))
-            (left, right), walls_vjp = jax.vjp(
-                lambda lf, rf: wall_states(lf, rf, bank_l, bank_r), left, right
-            )
-        raw = hll_flux(left, right, g, params.dry_depth)[:5]
-        if walls:
-            raw, wall_fluxes_vjp = jax.vjp(lambda f: wall_fluxes(f, bank_l, bank_r), tuple(raw))
+            raw, wall_fluxes_vjp = jax.vjp(
+                lambda f, lf, rf, g: wall_fluxes(f, lf, rf, bank_l, bank_r, g, params.dry_depth)[0],
+                tuple(raw), left, right, g,
+            )  # fmt: skip
         sizes = [math.prod(ax.face_shape) for ax in axes.values()]
         bounds = [sum(sizes[: i + 1]) for i in range(len(sizes))]  # end of each axis's faces
         raw = [
@@ -496,10 +494,12 @@ def _stage_forward(state: State, params: Params, grid: Grid, dt):
                 ct_face_sides = jax.tree.map(jnp.zeros_like, sides)
             ct_raw = [jnp.concatenate([c[k].reshape(-1) for c in ct_raw]) for k in range(5)]
             if walls:
-                (ct_raw,) = wall_fluxes_vjp(tuple(ct_raw))
+                ct_raw, ct_wall_left, ct_wall_right, ct_wall_g = wall_fluxes_vjp(tuple(ct_raw))
             ct_left, ct_right, ct_g2 = _hll_backward(left, right, g, params.dry_depth, ct_raw)
             if walls:
-                ct_left, ct_right = walls_vjp((ct_left, ct_right))
+                ct_left = FaceState(*(a + b for a, b in zip(ct_left, ct_wall_left, strict=True)))
+                ct_right = FaceState(*(a + b for a, b in zip(ct_right, ct_wall_right, strict=True)))
+                ct_g2 = ct_g2 + ct_wall_g
             ct_g = ct_g + ct_g2
             ct_lefts, ct_rights = [], []
             for i, (ax, hi) in enumerate(zip(axes.values(), bounds, strict=True)):

@@ -34,7 +34,6 @@ from twinbench.core.fluxes import (
     hll_flux,
     limited_slope,
     upwind,
-    wall_states,
 )
 from twinbench.core.porosity import Porosity
 from twinbench.core.tables import sample
@@ -105,11 +104,9 @@ def _face_mass_flux(
         shape[axis] = 2
         return jnp.zeros(shape, h.dtype)
     _, _, left, right = face_states(h, eta, un, ut, axis, low, high, t, gravity)
-    if banks == "wall":
-        bank_left, bank_right = bank_walls(h, eta, left, right, axis, gravity, dry_depth)
-        left, right = wall_states(left, right, bank_left, bank_right)
     mass = hll_flux(left, right, gravity, dry_depth)[0]
-    if banks == "wall":
+    if banks == "wall":  # a bank's wall passes no water (fluxes.wall_fluxes)
+        bank_left, bank_right = bank_walls(h, eta, left, right, axis, gravity, dry_depth)
         mass = jnp.where(bank_left | bank_right, 0.0, mass)
     if low.imposes_inflow or high.imposes_inflow:
         mass = _impose_inflow(mass, low, high, t, axis, n)

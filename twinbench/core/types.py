@@ -81,8 +81,9 @@ class Params(eqx.Module):
         :func:`~twinbench.core.step` (and its adjoint) is SSP-RK2 whatever this says.
     banks : a wet cell next to a dry one whose bed stands above its surface (static):
         ``"hydrostatic"`` (default: Audusse's reconstruction alone, no flux and the cell's own
-        pressure) or ``"wall"`` (the face is a wall for the wet cell, George 2008: the
-        cross-shore momentum is damped there; :func:`~twinbench.core.fluxes.bank_walls`).
+        pressure) or ``"wall"`` (where the coast follows the grid's faces, the face is a wall
+        for the wet cell, George 2008: the cross-shore momentum is damped there;
+        :func:`~twinbench.core.fluxes.bank_walls`).
     """
 
     bed: Float[Array, "ny nx"]
