@@ -8,7 +8,9 @@ OUT    ?= outputs
 # runs whole on one worker (--dist loadfile: session fixtures such as the Binder environment are
 # built once; xdist's loadgroup does not group under pytest 9). One more worker than cores, at
 # most 8: a worker waiting on a notebook kernel, a browser or a server leaves its core to the
-# others (2 cores: 3 workers 1227 s against 2 workers 1295 s, docs/performance.md).
+# others (2 cores: 3 workers 1227 s against 2 workers 1295 s, docs/performance.md). The files
+# go out longest first (tests/conftest.py LONGEST_FIRST; --no-loadscope-reorder keeps that
+# order instead of xdist's largest-number-of-tests-first).
 TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n + 1 < 8 ? n + 1 : 8 )))
 
 .PHONY: demo test test-fast lint format bench docs clean chromium
@@ -37,8 +39,8 @@ demo: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --doctest-modules --durations=60 \
-	  twinbench tests
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
+	  --doctest-modules --durations=60 twinbench tests
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" -x -q tests

@@ -49,10 +49,35 @@ def pytest_configure(config):
     )
 
 
+# The files that take longest (seconds on a CI worker, fresh-clone run of 2026-12-05, the 60
+# slowest tests' sums), run first: pytest-xdist's ``--dist loadfile`` hands files to the
+# workers in collection order, so the long ones start at once instead of ending the run alone
+# (longest-first scheduling). Files not listed keep their order, after these.
+LONGEST_FIRST = (
+    "tests/notebooks/test_notebooks.py",  # 574
+    "tests/core/test_adjoint.py",  # 512
+    "tests/scenarios/test_calibration_fits.py",  # 370
+    "tests/scenarios/test_calibration.py",  # 190
+    "tests/scenarios/test_calibration_twin.py",  # 134
+    "tests/core/test_gradients.py",  # 109
+    "tests/core/test_benchmark_smoke.py",  # 105
+    "tests/storms/test_xynthia.py",  # 98
+    "tests/domains/test_gironde.py",  # 96
+    "tests/browser/test_browser_jupyterlab.py",  # 86
+    "tests/core/test_transport.py",  # 82
+    "tests/physics/test_tracers.py",  # 69
+    "tests/browser/test_browser_dashboard.py",  # 64
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``network`` reach real services: they run only when TWINBENCH_NETWORK=1."""
+    """The longest files first (:data:`LONGEST_FIRST`); tests marked ``network`` reach real
+    services: they run only when TWINBENCH_NETWORK=1."""
     import os
 
+    rank = {path: k for k, path in enumerate(LONGEST_FIRST)}
+    late = len(LONGEST_FIRST)
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], late))  # stable
     if os.environ.get("TWINBENCH_NETWORK") == "1":
         return
     skip = pytest.mark.skip(reason="needs the internet: set TWINBENCH_NETWORK=1 to run it")
