@@ -666,12 +666,14 @@ FINDINGS = """## Engine findings
    1e-10 (test_adjoint.py, a square island); the tracers' face mass fluxes follow them
    (test_transport.py); the NumPy reference implements them independently and agrees to 1e-12
    (test_numpy_reference.py). **Why not the default yet: speed.** On the 500 m Gironde (float32, one
-   process, interleaved) the tendency took 2.0 ms with walls against 0.9 ms without and the adaptive
-   step 10 ms against 5.4 ms in a quiet stretch (in a loaded one 4.9 against 3.5 ms; without the
-   straight-run test 4.3, with only the wet/dry/η tests 4.0): the masks' extra face and stencil work
-   doubles the forward step, which the 15-day target (issue 3) cannot afford. Making the masks cheap
-   (a static coast map from the bed with the wet/dry test alone at run time, or the masks once per
-   step) comes first.
+   process, interleaved) the first version took 2.0 ms a tendency with walls against 0.9 ms without
+   (adaptive step 10 against 5.4 ms). With the masks' across-axis test as one `reduce_window` on
+   int8 and the run-over test without its square root (2026-12-05, nineteenth session; the same
+   masks on the 500 m Gironde) the tendency takes 1.4–1.6 ms against 0.9–1.0 ms and the adaptive
+   5-stage step 7.2–7.8 against 5.2–5.4 ms: 1.4× the forward step, still more than the 15-day
+   target (issue 3) can afford. Measured parts of what is left (tendency, the same run): the
+   closed-form wall fluxes ≈ 0.3 ms, the run-over test ≈ 0.25 ms, the wet/dry/η and straight-run
+   masks ≈ 0.2 ms.
 """
 
 
