@@ -15,10 +15,12 @@ TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n + 1 < 8 ?
 
 .PHONY: demo test test-fast lint format bench docs clean chromium
 
+# --no-compile: Python byte-compiles what it imports on first use instead of every module of
+# every package at install (the Binder environment's install: 65 → 29 s on 2 cores).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-compile -e ".[dev]"
 	touch $(STAMP)
 
 # Debian's Chromium for the browser tests (tests/browser/), installed only when missing; without

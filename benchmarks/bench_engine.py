@@ -566,7 +566,7 @@ def main(argv=None) -> None:
 
     t_start = time.perf_counter()
     quick = opts.quick
-    sizes = [32, 64] if quick else [128, 256, 512, 1024, 2048]
+    sizes = [64] if quick else [128, 256, 512, 1024, 2048]
     seconds = opts.seconds or (0.05 if quick else 1.0)
     repeat = 1 if quick else opts.repeat
     dtypes = ["float32", "float64"]

@@ -57,6 +57,10 @@ def build_environment(target: Path, binder: Path = BINDER, log: Path | None = No
     ``python -m venv``, then ``pip install -r binder/requirements.txt`` run from the repository
     root (pip's cache is reused), then ``bash binder/postBuild`` with the environment first on
     ``PATH``. Raises ``RuntimeError`` with the tail of the log when a step fails.
+
+    pip runs with ``--no-compile``: what it resolves and installs is Binder's, but it skips
+    byte-compiling every installed module (the kernels compile what they import): 65 → 29 s
+    for the install on this 2-core host (2026-12-05).
     """
     if target.exists():
         shutil.rmtree(target)
@@ -65,7 +69,8 @@ def build_environment(target: Path, binder: Path = BINDER, log: Path | None = No
     env["PATH"] = f"{target / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     steps = [[runtime_python(binder), "-m", "venv", str(target)]]
     steps.append([str(python), "-m", "pip", "install", "--upgrade", "--quiet", "pip"])
-    steps.append([str(python), "-m", "pip", "install", "-r", str(binder / "requirements.txt")])
+    requirements = str(binder / "requirements.txt")
+    steps.append([str(python), "-m", "pip", "install", "--no-compile", "-r", requirements])
     if (binder / "postBuild").exists():
         steps.append(["bash", str(binder / "postBuild")])
     with open(log or os.devnull, "a") as out:
