@@ -555,6 +555,102 @@ class ThackerPlanar(_Oscillation):
 
 
 # --------------------------------------------------------------------------------------------
+# Sampson's damped oscillation in a parabola (SWASHES, “planar surface in a parabola with
+# friction”)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sampson(_Oscillation):
+    """Sampson, Easton & Singh (2006)'s planar surface oscillating in a parabolic channel with
+    linear friction ``du/dt = … − τ u``: a 1-D case with moving shorelines and damping.
+
+    On [0, L] with ξ = x − L/2 (SWASHES values by default)::
+
+        z(ξ)    = h0 ξ²/a²
+        u(t)    = B e^(−τt/2) sin st                       (uniform where wet)
+        η(ξ, t) = h0 + a² B² e^(−τt) / (8 g² h0) · (−sτ sin 2st + (τ²/4 − s²) cos 2st)
+                  − B² e^(−τt) / (4 g) − e^(−τt/2) / g · (B s cos st + τ B / 2 sin st) ξ
+        h       = max(η − z, 0),   p = √(8 g h0) / a,   s = √(p² − τ²) / 2
+
+    A uniform u and a linear η make u ∂u/∂x vanish, so the momentum equation is
+    u' + g η_ξ = −τ u, and continuity with the parabolic bed gives η_ξ' = 2 h0 u / a²: u is a
+    damped oscillator u'' + τ u' + (p²/4) u = 0 (``s`` the damped angular frequency, τ < p).
+
+    Examples
+    --------
+    >>> case = Sampson()
+    >>> round(case.period, 1)
+    1353.5
+    >>> round(float(case.velocity(5000.0, case.period / 4)), 4)  # B e^(−τT/8)
+    4.2218
+    >>> [round(x, 1) for x in case.shorelines(0.0)]
+    [935.3, 6935.3]
+    """
+
+    a: float = 3000.0
+    h0: float = 10.0
+    tau: float = 1e-3
+    B: float = 5.0
+    length: float = 10000.0
+    g: float = G
+
+    @property
+    def omega(self) -> float:
+        """The damped angular frequency s = √(p² − τ²)/2 (s⁻¹)."""
+        p = math.sqrt(8.0 * self.g * self.h0) / self.a
+        return 0.5 * math.sqrt(p * p - self.tau * self.tau)
+
+    def bed(self, x: np.ndarray) -> np.ndarray:
+        """Bed elevation z (m)."""
+        xi = np.asarray(x, dtype=float) - 0.5 * self.length
+        return self.h0 * xi * xi / self.a**2
+
+    def slope(self, t: float) -> float:
+        """∂η/∂x (the plane's slope) at ``t``."""
+        s, tau, b = self.omega, self.tau, self.B
+        st = s * t
+        return (
+            -math.exp(-0.5 * tau * t)
+            / self.g
+            * (b * s * math.cos(st) + 0.5 * tau * b * math.sin(st))
+        )
+
+    def level(self, t: float) -> float:
+        """η at the channel's centre (m)."""
+        s, tau, b, g, a, h0 = self.omega, self.tau, self.B, self.g, self.a, self.h0
+        damp = math.exp(-tau * t)
+        swing = -s * tau * math.sin(2.0 * s * t) + (0.25 * tau * tau - s * s) * math.cos(
+            2.0 * s * t
+        )
+        return h0 + a * a * b * b * damp / (8.0 * g * g * h0) * swing - b * b * damp / (4.0 * g)
+
+    def surface(self, x: np.ndarray, t: float) -> np.ndarray:
+        """η (m) of the plane (meaningful where wet)."""
+        xi = np.asarray(x, dtype=float) - 0.5 * self.length
+        return self.level(t) + self.slope(t) * xi
+
+    def depth(self, x: np.ndarray, t: float) -> np.ndarray:
+        """h (m)."""
+        return np.maximum(self.surface(x, t) - self.bed(x), 0.0)
+
+    def velocity(self, x: np.ndarray, t: float) -> np.ndarray:
+        """u (m s⁻¹): uniform where wet, zero where dry."""
+        u = self.B * math.exp(-0.5 * self.tau * t) * math.sin(self.omega * t)
+        return np.where(self.depth(x, t) > 0.0, u, 0.0)
+
+    def shorelines(self, t: float) -> tuple[float, float]:
+        """The two wet/dry points x (m), where the plane meets the parabola."""
+        c = self.h0 / self.a**2  # c ξ² − S ξ − η(centre) = 0
+        slope, level = self.slope(t), self.level(t)
+        root = math.sqrt(slope * slope + 4.0 * c * level)
+        return (
+            0.5 * self.length + (slope - root) / (2.0 * c),
+            0.5 * self.length + (slope + root) / (2.0 * c),
+        )
+
+
+# --------------------------------------------------------------------------------------------
 # Linear seiche
 # --------------------------------------------------------------------------------------------
 

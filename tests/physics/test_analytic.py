@@ -8,6 +8,7 @@ for the smooth solutions.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import analytic
@@ -280,3 +281,30 @@ def test_thacker_planar_solves_the_shallow_water_equations():
         r = np.hypot(X - 2.0 - centre[0], Y - 2.0 - centre[1])
         # h = h0 (1 − |p − c|²/a²) with c = η0 (cos ωt, sin ωt): wet inside that circle
         assert np.all(wet[r < case.a - 0.05]) and not np.any(wet[r > case.a + 0.05])
+
+
+# ------------------------------------------------------------------------------------ Sampson
+def test_sampson_solves_the_shallow_water_equations_with_linear_friction():
+    """Continuity and momentum (u_t + u u_x + g η_x = −τ u) by centred differences where wet;
+    the velocity decays as e^(−τt/2); the shorelines are where the plane meets the bed."""
+    case = analytic.Sampson()
+    x = np.linspace(3200.0, 6800.0, 37)  # wet at every time (the shorelines stay outside)
+    d = 1e-2
+    for t in np.linspace(0.1, 4.0, 9) * case.period:
+        h = lambda xx, tt: case.depth(xx, tt)  # noqa: E731
+        u = lambda xx, tt: case.velocity(xx, tt)  # noqa: E731
+        dh_dt = (h(x, t + d) - h(x, t - d)) / (2 * d)
+        dhu_dx = (h(x + d, t) * u(x + d, t) - h(x - d, t) * u(x - d, t)) / (2 * d)
+        assert np.max(np.abs(dh_dt + dhu_dx)) < 1e-8 * case.h0 * case.omega
+        du_dt = (u(x, t + d) - u(x, t - d)) / (2 * d)
+        du_dx = (u(x + d, t) - u(x - d, t)) / (2 * d)
+        deta_dx = (case.surface(x + d, t) - case.surface(x - d, t)) / (2 * d)
+        momentum = du_dt + u(x, t) * du_dx + G * deta_dx + case.tau * u(x, t)
+        assert np.max(np.abs(momentum)) < 1e-8 * case.B * case.omega
+        for shore in case.shorelines(t):
+            assert case.surface(shore, t) == pytest.approx(case.bed(shore), abs=1e-9)
+            assert 0.0 < shore < case.length
+    peaks = [k * case.period + case.period / 4 for k in range(4)]
+    speeds = [float(case.velocity(5000.0, t)) for t in peaks]
+    ratios = [b / a for a, b in itertools.pairwise(speeds)]
+    assert ratios == pytest.approx([math.exp(-case.tau * case.period / 2)] * 3, rel=1e-12)
