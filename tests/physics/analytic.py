@@ -314,12 +314,13 @@ def inertial_oscillation(
 
 @dataclass(frozen=True)
 class MacDonald:
-    """MacDonald et al. (1997)'s steady subcritical flow in a 1000 m channel (SWASHES §3.2,
-    “long channel: 1000 m long”, subcritical case).
+    """MacDonald et al. (1997)'s steady flows in a 1000 m channel with Manning friction
+    (SWASHES §3.2, “long channel: 1000 m long”, the subcritical and supercritical cases).
 
     The depth profile is prescribed,
 
-        h(x) = (4/g)^(1/3) (1 + ½ exp(−16 (x/L − ½)²)),
+        subcritical:    h(x) = (4/g)^(1/3) (1 + ½ exp(−16 (x/L − ½)²))
+        supercritical:  h(x) = (4/g)^(1/3) (1 − ⅕ exp(−36 (x/L − ½)²))
 
     the unit discharge is the constant q, and the bed is the one for which (h, q) is an exact
     steady solution with Manning friction; from the steady momentum equation
@@ -327,39 +328,49 @@ class MacDonald:
 
         z'(x) = (q² / (g h³) − 1) h'(x) − n² q² / h^(10/3),
 
-    integrated with z(L) = 0. The flow is subcritical (Froude² = q²/(g h³) < 1, ≈ 0.97 at the
-    ends). Boundaries: discharge q imposed upstream (x = 0), level η(L) = h(L) downstream.
+    integrated with z(L) = 0. With q = 2 m² s⁻¹ the critical depth is (q²/g)^(1/3) = (4/g)^(1/3):
+    the subcritical flow has Froude² ≈ 0.97 at the ends, the supercritical one 1.0001 — both
+    near-critical there. Boundaries: subcritical, discharge q upstream (x = 0) and level
+    η(L) = h(L) downstream; supercritical, discharge q and depth h(0) upstream, free outflow.
 
     Parameters (SWASHES values by default): ``length`` L (m), ``discharge`` q (m² s⁻¹),
-    ``manning`` n (s m^-1/3), ``g`` (m s⁻²).
+    ``manning`` n (s m^-1/3), ``g`` (m s⁻²), ``regime`` ("subcritical" or "supercritical").
 
     Examples
     --------
     >>> case = MacDonald()
     >>> round(float(case.depth(np.array([500.0]))[0]), 4)
     1.1123
+    >>> round(float(MacDonald(regime="supercritical").depth(np.array([500.0]))[0]), 4)
+    0.5932
     """
 
     length: float = 1000.0
     discharge: float = 2.0
     manning: float = 0.033
     g: float = G
+    regime: str = "subcritical"
+
+    @property
+    def _shape(self) -> tuple[float, float]:
+        """(amplitude, width) of the profile's bump: h = h_c (1 + A exp(−w s²))."""
+        shapes = {"subcritical": (0.5, 16.0), "supercritical": (-0.2, 36.0)}
+        if self.regime not in shapes:
+            raise ValueError(f"regime must be one of {sorted(shapes)}, got {self.regime!r}")
+        return shapes[self.regime]
 
     def depth(self, x: np.ndarray) -> np.ndarray:
         """Exact steady depth h(x) (m)."""
+        amplitude, width = self._shape
         s = np.asarray(x, dtype=float) / self.length - 0.5
-        return (4.0 / self.g) ** (1.0 / 3.0) * (1.0 + 0.5 * np.exp(-16.0 * s * s))
+        return (4.0 / self.g) ** (1.0 / 3.0) * (1.0 + amplitude * np.exp(-width * s * s))
 
     def depth_slope(self, x: np.ndarray) -> np.ndarray:
         """h'(x) (dimensionless)."""
+        amplitude, width = self._shape
         s = np.asarray(x, dtype=float) / self.length - 0.5
-        return (
-            (4.0 / self.g) ** (1.0 / 3.0)
-            * 0.5
-            * np.exp(-16.0 * s * s)
-            * (-32.0 * s)
-            / (self.length)
-        )
+        bump = amplitude * np.exp(-width * s * s) * (-2.0 * width * s) / self.length
+        return (4.0 / self.g) ** (1.0 / 3.0) * bump
 
     def bed_slope(self, x: np.ndarray) -> np.ndarray:
         """z'(x) (dimensionless) from the steady momentum balance (see the class docstring)."""

@@ -322,33 +322,43 @@ def inertial(cfl: float, tau: float = 0.0) -> Run:
 # MacDonald's long channel (SWASHES §3.2, subcritical, Manning n = 0.033, q = 2 m² s⁻¹)
 # --------------------------------------------------------------------------------------------
 MACDONALD = analytic.MacDonald()
+MACDONALD_SUPERCRITICAL = analytic.MacDonald(regime="supercritical")
 MACDONALD_RUN = {"duration": 6000.0, "output_every": 500.0}
 
 
 @functools.cache
-def macdonald(cells: int, cfl: float = 0.45) -> Run:
+def macdonald(cells: int, cfl: float = 0.45, regime: str = "subcritical") -> Run:
     """Steady flow in the 1000 m MacDonald channel, from still water to the steady state.
 
     The bed is the exact z(x) at cell centres; the run starts from the exact depth at rest
     (u = 0), so the discharge has to establish itself, and ends at a steady state (checked by
-    the change over the last output interval). Upstream: discharge q; downstream: level
-    η = h(L) + z(L) = h(L).
+    the change over the last output interval). Subcritical: discharge q upstream, level
+    η = h(L) + z(L) = h(L) downstream. Supercritical: discharge q and depth h(0) upstream
+    (both imposed), a free (open) outflow.
     """
-    case = MACDONALD
+    case = MACDONALD if regime == "subcritical" else MACDONALD_SUPERCRITICAL
     x = centres(case.length, cells)
     bed = case.bed(x)
     h_exact = case.depth(x)
     inputs = cf_dataset(x, [0.0], -bed, eta=bed + h_exact, u=np.zeros(cells))
-    level = float(case.depth(np.array([case.length]))[0])
+    if regime == "subcritical":
+        level = float(case.depth(np.array([case.length]))[0])
+        boundaries = {
+            "west": {"type": "discharge", "value": case.discharge},
+            "east": {"type": "level", "value": level},
+        }
+    else:
+        inflow_depth = float(case.depth(np.array([0.0]))[0])
+        boundaries = {
+            "west": {"type": "discharge", "value": case.discharge, "depth": inflow_depth},
+            "east": {"type": "open"},
+        }
     run = _run(
         inputs,
         MACDONALD_RUN["duration"],
         output_every=MACDONALD_RUN["output_every"],
         physics={"cfl": cfl, "friction": {"law": "manning", "coefficient": case.manning}},
-        boundaries={
-            "west": {"type": "discharge", "value": case.discharge},
-            "east": {"type": "level", "value": level},
-        },
+        boundaries=boundaries,
     )
     h = run.h[:, 0]
     hu = h * run.u[:, 0]

@@ -188,6 +188,16 @@ def section_macdonald() -> str:
         )
     interior = [r.metrics["l1_h_interior"] for r in small_cfl]
     interior_orders = ", ".join(orders(interior)[1:])
+    supercritical = [cases.macdonald(n, regime="supercritical") for n in (100, 200, 400)]
+    super_keys = [*keys, ("l1_h_interior", "L1(h) rel., interior")]
+    super_case = cases.MACDONALD_SUPERCRITICAL
+    super_ends = []
+    for r in supercritical:
+        err = r.h[-1, 0] - super_case.depth(r.out["x"].values)
+        super_ends.append(
+            [err.size, f"{err[0]:+.3e}", f"{err[err.size // 2]:+.3e}", f"{err[-1]:+.3e}"]
+        )
+    ends_header = ["cells", "west cell h − h_e (m)", "middle (m)", "east cell (m)"]
     h_n = analytic.manning_normal_depth(1.0, 0.033, 1e-3)
     boundary_header = ["cells", "cfl", "L1(h) rel.", "L1(h) rel., interior"]
     boundary_header += ["west cell h − h_e (m)", "middle (m)", "east cell (m)"]
@@ -228,6 +238,21 @@ boundaries or from the time discretisation:
 
 The steady state is independent of the Courant number and converges at second order
 (test_normal_flow_steady_state_is_independent_of_time_step).
+
+**Supercritical case** (SWASHES §3.2: h(x) = (4/g)^(1/3) (1 − ⅕ exp(−36 (x/1000 − ½)²)),
+the same q, n and construction of the bed; Froude² = 1.0001 at the ends: near-critical
+again). Discharge 2 m²/s and depth h(0) = {super_case.depth(np.array([0.0]))[0]:.6f} m
+imposed upstream, a free (open) outflow; started from the exact depth at rest, 6000 s:
+
+{convergence(supercritical, super_keys, extra)}
+
+{table(ends_header, super_ends)}
+
+Between 100 and 200 cells the interior converges at second order and the discharge nearly so,
+but the near-critical end cells are off by 1–4 cm on every grid and dominate L1(h), as in the
+subcritical case (finding 2), and 400 cells do not settle (finding 3). Thresholds
+(test_macdonald.py): as the subcritical case, plus the interior's order ≥ 1.5 — met; the
+depth's order ≥ 1.5 is `xfail(strict=True)`.
 """
 
 

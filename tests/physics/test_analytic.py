@@ -104,10 +104,11 @@ def test_bump_and_lake_at_rest_match_swashes():
 
 
 # ---------------------------------------------------------------------------------- MacDonald
-def test_macdonald_bed_makes_the_depth_an_exact_steady_solution():
+@pytest.mark.parametrize("regime", ["subcritical", "supercritical"])
+def test_macdonald_bed_makes_the_depth_an_exact_steady_solution(regime):
     """Steady momentum residual ∂x(q²/h + g h²/2) + g h z' + g n² q²/h^(7/3) with the
     quadrature bed, by 4th-order finite differences: zero to the differencing error."""
-    case = analytic.MacDonald()
+    case = analytic.MacDonald(regime=regime)
     x = np.linspace(50.0, 950.0, 19)
     d = 0.5
     q = case.discharge
@@ -151,6 +152,30 @@ def test_macdonald_profile_and_regime():
         atol=1e-12,
     )
     np.testing.assert_allclose(sol.y[0][::-1], h, rtol=1e-7)
+
+
+def test_macdonald_supercritical_profile_and_regime():
+    case = analytic.MacDonald(regime="supercritical")
+    x = np.linspace(0.0, 1000.0, 1001)
+    h = case.depth(x)
+    assert h.min() == pytest.approx((4 / G) ** (1 / 3) * 0.8, rel=1e-12)
+    froude2 = case.discharge**2 / (G * h**3)
+    assert froude2.min() > 1.0  # supercritical everywhere (≈ 1.0001 at the ends)
+    # The steady ODE, integrated downstream from the upstream depth, gives back the profile.
+    sol = integrate.solve_ivp(
+        lambda s, y: [
+            (-case.bed_slope(np.array(s)) - case.manning**2 * case.discharge**2 / y[0] ** (10 / 3))
+            / (1 - case.discharge**2 / (G * y[0] ** 3))
+        ],
+        (0.0, 1000.0),
+        [case.depth(np.array([0.0]))[0]],
+        t_eval=x,
+        rtol=1e-11,
+        atol=1e-12,
+    )
+    np.testing.assert_allclose(sol.y[0], h, rtol=1e-6)
+    with pytest.raises(ValueError, match="regime"):
+        analytic.MacDonald(regime="transcritical").depth(x)
 
 
 def test_manning_normal_depth_balances_slope_and_friction():
