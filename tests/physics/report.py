@@ -589,7 +589,10 @@ FINDINGS = """## Engine findings
    the adjacent cells to the face (the contract's wording), which cut MacDonald's L1(h) on 100
    cells from 9.0e-3 to 1.6e-3. Their free surface is still first order (zero slope): in this
    near-critical channel (Froude 0.986 at both ends) the end cells stay 1–3.5 cm off and the
-   depth order is 1.27 (the xfail above). Tried (2026-12-02, not kept): the boundary cells
+   depth order is 1.27 (the xfail above). SWASHES's supercritical channel (added 2026-12-05,
+   Froude 1.00004 at the ends, both inflow values imposed) shows the same: its end cells 1–3.5
+   cm off on 100–400 cells, depth order 1.08 while the interior's is 2.07 (a second strict
+   xfail). Tried (2026-12-02, not kept): the boundary cells
    taking their neighbour's limited η slope where the three end cells are wet. On 100 cells
    L1(h) fell 1.6e-3 → 1.2e-4 and L1(hu) 1.8e-3 → 7e-5, but on 200 and 400 cells the run no
    longer settled: a grid-scale sawtooth of ≈ 1 mm in the last 25 cells before the
