@@ -575,6 +575,46 @@ def solitary_runup(cells_per_depth: int) -> Run:
 
 
 # --------------------------------------------------------------------------------------------
+# Viscous decay of a shear flow (horizontal eddy viscosity: u_t = ν u_yy)
+# --------------------------------------------------------------------------------------------
+SHEAR = {"width": 1000.0, "depth": 10.0, "u0": 0.1}
+
+
+@functools.cache
+def viscous_shear(cells: int, viscosity: float) -> Run:
+    """A flow along x varying across a 1000 m channel, u = U cos(π y/W), in a column one cell
+    long in x between walls (no flow along x, so no advection and a flat surface) on 10 m of
+    water: the viscosity term alone, u_t = ν u_yy, whose exact solution decays as
+    exp(−ν (π/W)² t) (free-slip walls: ∂u/∂y = 0 there). Run for one e-folding time, outputs
+    every quarter of it."""
+    p = SHEAR
+    k = math.pi / p["width"]
+    duration = 1.0 / (viscosity * k * k)
+    y = centres(p["width"], cells)
+    shape = (cells, 1)
+    profile = np.cos(k * y)[:, None]
+    inputs = cf_dataset([0.0], y, np.full(shape, p["depth"]), eta=np.zeros(shape),
+                        u=p["u0"] * profile, v=np.zeros(shape))  # fmt: skip
+    run = _run(inputs, duration, output_every=duration / 4, physics={"viscosity": viscosity})
+    t = run.out["time"].values.astype(float)
+    exact = p["u0"] * profile[None] * np.exp(-viscosity * k * k * (t - t[0]))[:, None, None]
+    u = run.u.astype(np.float64)
+    amplitude = np.sum(u[-1] * profile) / np.sum(profile * profile)
+    run.metrics = {
+        "dx": p["width"] / cells,
+        "l1_u": relative_l1(u[-1], exact[-1]),
+        "l1_u_max": max(relative_l1(u[i], exact[i]) for i in range(1, t.size)),
+        "rate_error": float(-math.log(amplitude / p["u0"]) / (viscosity * k * k * duration) - 1.0),
+        "discrete_rate_error": float(
+            (2.0 * cells / (math.pi)) ** 2 * math.sin(math.pi / (2.0 * cells)) ** 2 - 1.0
+        ),
+        "max_v": float(np.abs(run.v).max()),
+        "eta_range": float(np.ptp(run.eta)),
+    }
+    return run
+
+
+# --------------------------------------------------------------------------------------------
 # Seiche (mode 1 in a closed 1000 m basin, 10 m deep, 1 mm amplitude)
 # --------------------------------------------------------------------------------------------
 SEICHE = analytic.Seiche(length=1000.0, depth=10.0, amplitude=0.001)
