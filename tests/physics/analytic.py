@@ -517,7 +517,12 @@ class ThackerPlanar(_Oscillation):
     A tilted plane of water sloshing round the bowl: the shoreline is a moving circle of radius
     a, its centre travelling on a circle of radius η0 about the bowl's centre, and the velocity
     is uniform (T = 2π/ω). Parameters (SWASHES values by default): ``a``, ``h0``, ``eta0`` (m),
-    ``length`` L (m), ``g``.
+    ``length`` L (m), ``g``, and the Coriolis parameter ``f`` (s⁻¹, 0 by default).
+
+    With rotation (Thacker 1981, §4) the same fields solve the equations with ω the root of
+    ω (ω + f) = 2 g h0/a², ω = (√(f² + 8 g h0/a²) − f)/2: the plane turns with the Earth's
+    sense of rotation (anticlockwise for f > 0) more slowly, the Coriolis force on the uniform
+    velocity taking part of the pressure gradient's role.
 
     Examples
     --------
@@ -531,11 +536,12 @@ class ThackerPlanar(_Oscillation):
     eta0: float = 0.5
     length: float = 4.0
     g: float = G
+    f: float = 0.0
 
     @property
     def omega(self) -> float:
-        """Angular frequency ω = √(2 g h0)/a (s⁻¹)."""
-        return math.sqrt(2.0 * self.g * self.h0) / self.a
+        """Angular frequency ω = (√(f² + 8 g h0/a²) − f)/2 (s⁻¹; √(2 g h0)/a without rotation)."""
+        return 0.5 * (math.sqrt(self.f**2 + 8.0 * self.g * self.h0 / self.a**2) - self.f)
 
     def bed(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Bed elevation z (m)."""

@@ -459,7 +459,9 @@ def normal_flow(cells: int, cfl: float = 0.45) -> Run:
 THACKER = analytic.ThackerRadial()
 
 
-def _paraboloid(case, cells: int, periods: float, centre=None, banks="hydrostatic") -> Run:
+def _paraboloid(
+    case, cells: int, periods: float, centre=None, banks="hydrostatic", coriolis=0.0
+) -> Run:
     """A Thacker case in a ``cells`` × ``cells`` square with walls, started from the exact
     state, with the errors of h and of the discharges at every output (T/4 apart).
 
@@ -471,7 +473,7 @@ def _paraboloid(case, cells: int, periods: float, centre=None, banks="hydrostati
     u0, v0 = case.velocity(xx, yy, 0.0)
     velocity = {"u": u0, "v": v0} if np.any(u0) or np.any(v0) else {}
     inputs = cf_dataset(x, x, -bed, eta=bed + case.depth(xx, yy, 0.0), **velocity)
-    physics = {"banks": banks}
+    physics = {"banks": banks, "coriolis": coriolis}
     run = _run(inputs, periods * case.period, output_every=case.period / 4, physics=physics)
     l1_h, flux_error, flux_norm, centre_error = [], 0.0, 0.0, 0.0
     for k, t in enumerate(run.out["time"].values.astype(float)):
@@ -509,17 +511,20 @@ THACKER_PLANAR = analytic.ThackerPlanar()
 
 
 @functools.cache
-def thacker_planar(cells: int, periods: float = 1.0, banks: str = "hydrostatic") -> Run:
-    """Thacker's planar surface in a ``cells`` × ``cells`` square with walls, over ``periods``;
-    the metrics as :func:`thacker`, plus the error of the water's centre of mass, which is the
-    shoreline circle's centre L/2 + η0 (cos ωt, sin ωt)."""
-    case = THACKER_PLANAR
+def thacker_planar(
+    cells: int, periods: float = 1.0, banks: str = "hydrostatic", f: float = 0.0
+) -> Run:
+    """Thacker's planar surface in a ``cells`` × ``cells`` square with walls, over ``periods``
+    (with the Coriolis parameter ``f``, s⁻¹: the rotating solution); the metrics as
+    :func:`thacker`, plus the error of the water's centre of mass, which is the shoreline
+    circle's centre L/2 + η0 (cos ωt, sin ωt)."""
+    case = THACKER_PLANAR if f == 0.0 else analytic.ThackerPlanar(f=f)
 
     def centre(t: float) -> np.ndarray:
         turn = np.array([np.cos(case.omega * t), np.sin(case.omega * t)])
         return 0.5 * case.length + case.eta0 * turn
 
-    return _paraboloid(case, cells, periods, centre, banks=banks)
+    return _paraboloid(case, cells, periods, centre, banks=banks, coriolis=f)
 
 
 # --------------------------------------------------------------------------------------------

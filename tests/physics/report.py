@@ -390,6 +390,8 @@ def section_thacker_planar() -> str:
             ("centre_error", "shoreline centre error (m)")]  # fmt: skip
     extra = [("l1_h_max", "max over T/4 … T"), ("volume", "volume change"), ("min_h", "min h")]
     case = cases.THACKER_PLANAR
+    rotating = [cases.thacker_planar(n, f=0.7) for n in (50, 100, 200)]
+    rotating_case = cases.analytic.ThackerPlanar(f=0.7)
     return f"""## Thacker's planar surface in a paraboloid (SWASHES, 2-D, wetting and drying)
 
 a = 1 m, h0 = 0.1 m, η0 = 0.5 m, L = 4 m (square with walls), ω = √(2 g h0)/a, one period
@@ -401,9 +403,15 @@ distance from the exact one over the outputs.
 
 {convergence(runs, keys, extra)}
 
-Thresholds (test_thacker_planar.py): L1(h) ≤ 2 % at T and ≤ 2.5 % at every output on 100²;
-orders ≥ 1.2 in h and the discharges and ≥ 1.5 for the shoreline centre (within 0.1 Δx on
-100²); volume to 1e-12; h ≥ 0.
+**With rotation** (Thacker 1981: the same fields solve the rotating equations with ω the root
+of ω (ω + f) = 2 g h0/a²), f = {rotating_case.f} s⁻¹: ω = {rotating_case.omega:.4f} s⁻¹ against
+{case.omega:.4f}, T = {rotating_case.period:.4f} s:
+
+{convergence(rotating, keys, extra)}
+
+Thresholds (test_thacker_planar.py, with and without rotation): L1(h) ≤ 2 % at T and ≤ 2.5 %
+at every output on 100²; orders ≥ 1.2 in h and the discharges and ≥ 1.5 for the shoreline
+centre (within 0.1 Δx on 100²); volume to 1e-12; h ≥ 0.
 """
 
 

@@ -202,12 +202,16 @@ def _residuals(case, X, Y, t, d=1e-4):
 
     continuity = (case.depth(X, Y, t + d) - case.depth(X, Y, t - d)) / (2 * d)
     continuity = continuity + centred(flux, 0, d, 0, 0) + centred(flux, 1, 0, d, 0)
+    f = getattr(case, "f", 0.0)  # the Coriolis acceleration (−f v, f u)
     momentum = [
         centred(case.velocity, k, 0, 0, d)
         + u * centred(case.velocity, k, d, 0, 0)
         + v * centred(case.velocity, k, 0, d, 0)
         + G * centred(surface, 0, dx, dy, 0)
-        for k, (dx, dy) in enumerate(((d, 0.0), (0.0, d)))
+        + coriolis
+        for k, (dx, dy), coriolis in zip(
+            range(2), ((d, 0.0), (0.0, d)), (-f * v, f * u), strict=True
+        )
     ]
     return continuity, momentum, case.depth(X, Y, t) > 1e-3
 
@@ -288,10 +292,12 @@ def test_bump_flows_conserve_the_energy_head_and_jump_by_rankine_hugoniot(kind):
         assert h1 < (q * q / g) ** (1 / 3) < h2
 
 
-def test_thacker_planar_solves_the_shallow_water_equations():
-    """Continuity and both momentum equations by centred differences, where wet; the shoreline
-    is a circle of radius a whose centre turns at radius η0 about the bowl's centre."""
-    case = analytic.ThackerPlanar()
+@pytest.mark.parametrize("f", [0.0, 0.7])
+def test_thacker_planar_solves_the_shallow_water_equations(f):
+    """Continuity and both momentum equations (with the Coriolis term when f ≠ 0) by centred
+    differences, where wet; the shoreline is a circle of radius a whose centre turns at radius
+    η0 about the bowl's centre."""
+    case = analytic.ThackerPlanar(f=f)
     xs = np.linspace(0.6, 3.4, 29)
     X, Y = np.meshgrid(xs, xs)
     for t in np.linspace(0.05, 1.9, 7) * case.period:
@@ -300,7 +306,7 @@ def test_thacker_planar_solves_the_shallow_water_equations():
         speed = case.eta0 * case.omega  # uniform where wet, turning at ω
         np.testing.assert_allclose(np.hypot(u, v)[wet], speed, rtol=1e-12)
         assert np.max(np.abs(continuity)[wet]) < 1e-6 * case.h0 * case.omega
-        for residual in momentum:  # uniform velocity: the surface slope alone drives it
+        for residual in momentum:  # uniform velocity: the surface slope (and f) drive it
             assert np.max(np.abs(residual)[wet]) < 1e-6 * G * case.h0 / case.a
         centre = np.array([case.eta0 * np.cos(case.omega * t), case.eta0 * np.sin(case.omega * t)])
         r = np.hypot(X - 2.0 - centre[0], Y - 2.0 - centre[1])
