@@ -333,7 +333,7 @@ def geostrophic_jet(cells: int) -> Run:
     and pressure gradient (face fluxes) do not balance exactly, so the state drifts by the
     scheme's error: the largest departures of η, u and v from the initial state."""
     p = GEOSTROPHIC
-    g = 9.81
+    g = analytic.G
     y = centres(p["width"], cells)
     s = (y - 0.5 * p["width"]) / p["sigma"]
     eta = p["eta0"] * np.exp(-s * s)

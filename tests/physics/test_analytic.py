@@ -130,6 +130,25 @@ def test_macdonald_bed_makes_the_depth_an_exact_steady_solution(regime):
     assert np.max(np.abs(residual) / scale) < 1e-8
 
 
+def _integrated_depth(case, x):
+    """h at ``x`` from the steady ODE h' = (−z' − n² q²/h^(10/3)) / (1 − q²/(g h³)) on the
+    case's quadrature bed slope, started from the exact depth at ``x[0]`` (upstream or
+    downstream)."""
+    q, n = case.discharge, case.manning
+    sol = integrate.solve_ivp(
+        lambda s, y: [
+            (-case.bed_slope(np.array(s)) - n**2 * q**2 / y[0] ** (10 / 3))
+            / (1 - q**2 / (G * y[0] ** 3))
+        ],
+        (x[0], x[-1]),
+        [case.depth(np.array([x[0]]))[0]],
+        t_eval=x,
+        rtol=1e-11,
+        atol=1e-12,
+    )
+    return sol.y[0]
+
+
 def test_macdonald_profile_and_regime():
     case = analytic.MacDonald()
     x = np.linspace(0.0, 1000.0, 1001)
@@ -140,18 +159,7 @@ def test_macdonald_profile_and_regime():
     assert froude2.max() < 1.0  # subcritical everywhere (≈ 0.97 at the ends)
     # The steady ODE, integrated from the downstream depth on the quadrature bed's slope,
     # gives back the prescribed profile.
-    sol = integrate.solve_ivp(
-        lambda s, y: [
-            (-case.bed_slope(np.array(s)) - case.manning**2 * case.discharge**2 / y[0] ** (10 / 3))
-            / (1 - case.discharge**2 / (G * y[0] ** 3))
-        ],
-        (1000.0, 0.0),
-        [case.depth(np.array([1000.0]))[0]],
-        t_eval=x[::-1],
-        rtol=1e-11,
-        atol=1e-12,
-    )
-    np.testing.assert_allclose(sol.y[0][::-1], h, rtol=1e-7)
+    np.testing.assert_allclose(_integrated_depth(case, x[::-1])[::-1], h, rtol=1e-7)
 
 
 def test_macdonald_supercritical_profile_and_regime():
@@ -162,18 +170,7 @@ def test_macdonald_supercritical_profile_and_regime():
     froude2 = case.discharge**2 / (G * h**3)
     assert froude2.min() > 1.0  # supercritical everywhere (≈ 1.0001 at the ends)
     # The steady ODE, integrated downstream from the upstream depth, gives back the profile.
-    sol = integrate.solve_ivp(
-        lambda s, y: [
-            (-case.bed_slope(np.array(s)) - case.manning**2 * case.discharge**2 / y[0] ** (10 / 3))
-            / (1 - case.discharge**2 / (G * y[0] ** 3))
-        ],
-        (0.0, 1000.0),
-        [case.depth(np.array([0.0]))[0]],
-        t_eval=x,
-        rtol=1e-11,
-        atol=1e-12,
-    )
-    np.testing.assert_allclose(sol.y[0], h, rtol=1e-6)
+    np.testing.assert_allclose(_integrated_depth(case, x), h, rtol=1e-6)
     with pytest.raises(ValueError, match="regime"):
         analytic.MacDonald(regime="transcritical").depth(x)
 
