@@ -47,6 +47,28 @@ def limited_slope(q):
     return num / np.maximum(den, TINY)
 
 
+SMOOTH, SHOCK = 0.15, 0.4  # the shock detector's bounds (twinbench.core.fluxes.depth_slope)
+
+
+def depth_slope(slope_h, slope_eta, h, eta):
+    """The free surface's slope minus the centred bed difference where the flow is smooth
+    (|s| ≤ 2h), blended back to the depth's van Leer slope where the largest step of η to a
+    neighbour exceeds SMOOTH × the smallest of the three depths (all of it at SHOCK ×)."""
+
+    def neighbours(a):
+        padded = np.concatenate([a[..., :1], a, a[..., -1:]], axis=-1)
+        return padded[..., :-2], padded[..., 2:]
+
+    h_lo, h_hi = neighbours(h)
+    eta_lo, eta_hi = neighbours(eta)
+    surface = np.clip(slope_eta - 0.5 * ((eta_hi - h_hi) - (eta_lo - h_lo)), -2 * h, 2 * h)
+    step = np.maximum(np.abs(eta_hi - eta), np.abs(eta - eta_lo))
+    shallowest = np.minimum(np.minimum(h_lo, h_hi), h)
+    span = np.maximum((SHOCK - SMOOTH) * shallowest, TINY)
+    weight = np.clip((SHOCK * shallowest - step) / span, 0.0, 1.0)
+    return slope_h + weight * (surface - slope_h)
+
+
 def hll(left, right, g, dry_depth):
     """Hydrostatically reconstructed HLL flux between face states (h, eta, un, ut)."""
     hl0, etal, unl, utl = left
@@ -129,6 +151,7 @@ class NumpyShallowWater:
             return zero, zero, zero
         cells = [h, eta, un, ut]
         slopes = [0.5 * limited_slope(q) for q in cells]
+        slopes[0] = 0.5 * depth_slope(2 * slopes[0], 2 * slopes[1], h, eta)
         # Boundary cells: the depth slope continues the bed slope of the neighbour (η flat).
         bed = eta - h
         slopes[0][..., 0] = 0.5 * np.clip(

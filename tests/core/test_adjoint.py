@@ -311,6 +311,47 @@ def test_hll_backward_equals_autodiff_at_ties_and_dry_faces():
         assert_trees_close(*both(left, right, g, dry, cts), rtol=1e-13)
 
 
+def test_depth_slope_backward_equals_autodiff_at_ties_dry_cells_and_in_the_blend():
+    """The written-out transpose of ``fluxes.depth_slope`` against ``jax.vjp`` of it, on
+    fields with dry cells, uniform depths (ties of the min), equal free-surface steps (ties of
+    the max) and bed steps that put cells on both sides of and inside the shock detector's
+    blend."""
+    from twinbench.core.fluxes import SHOCK, SMOOTH, depth_slope, differences
+
+    def slope(s_h, s_eta, h, h_back, h_fwd, eta_back, eta_fwd):
+        return depth_slope(s_h, s_eta, h, (h_back, h_fwd), (eta_back, eta_fwd))
+
+    with jax.enable_x64(True):
+        rng = np.random.RandomState(5)
+        ratios = []
+        for trial in range(24):
+            axis, shape = trial % 2, (7, 9)
+            h = rng.uniform(0.5, 1.0, shape)
+            if trial % 3 == 0:
+                h[rng.rand(*shape) < 0.2] = 0.0
+            if trial % 4 == 0:
+                h[:] = 0.7
+            bed = rng.randn(*shape) * 0.05 * (1 + trial % 5)
+            eta = np.round(bed + h, 1) if trial % 5 == 0 else bed + h
+            eta = np.maximum(eta, bed)
+            h = eta - bed
+            h_diff, eta_diff = (
+                differences(jnp.asarray(h), axis),
+                differences(jnp.asarray(eta), axis),
+            )
+            args = (rng.randn(*shape) * 0.1, rng.randn(*shape) * 0.1, h, *h_diff, *eta_diff)
+            args = [jnp.asarray(a) for a in args]
+            ct = jnp.asarray(rng.randn(*shape))
+            _, vjp = jax.vjp(slope, *args)
+            mine = adjoint._depth_slope_backward(ct, *args[:3], tuple(args[3:5]), tuple(args[5:]))
+            assert_trees_close(jax.tree.leaves(mine), list(vjp(ct)), rtol=1e-13)
+            step = np.maximum(np.abs(eta_diff[0]), np.abs(eta_diff[1]))
+            ratios.append(step / np.maximum(h, 1e-12))
+        ratio = np.concatenate([r.ravel() for r in ratios])
+        assert (ratio < SMOOTH).any() and (ratio > SHOCK).any()
+        assert ((ratio > SMOOTH) & (ratio < SHOCK)).sum() > 50
+
+
 @pytest.mark.parametrize("dual", [False, True], ids=["single", "dual"])
 def test_step_adjoint_with_porosity_equals_autodiff(dual):
     """A random porosity (core.porosity), single or dual (a random conveyance: face weights up

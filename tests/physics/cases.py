@@ -254,6 +254,7 @@ def bump_flow(cells: int, kind: str) -> Run:
     hu = h * run.u[:, 0].astype(np.float64)
     dx = LAKE["length"] / cells
     smooth = np.ones(cells, bool) if math.isnan(x_shock) else np.abs(x - x_shock) > 0.5
+    upstream = smooth if math.isnan(x_shock) else x < x_shock - 0.5
     # The position of the jump: where the depth crosses the mean of its two sides.
     jump = math.nan
     if not math.isnan(x_shock):
@@ -266,6 +267,8 @@ def bump_flow(cells: int, kind: str) -> Run:
         "dx": dx,
         "l1_h": relative_l1(h[-1], h_exact),
         "l1_h_smooth": relative_l1(h[-1][smooth], h_exact[smooth]),
+        # before the jump (the supercritical part): what the jump's flicker cannot reach
+        "l1_h_upstream": relative_l1(h[-1][upstream], h_exact[upstream]),
         "l1_hu": relative_l1(hu[-1], np.full(cells, p["q"])),
         "max_h_error_smooth": float(np.max(np.abs(h[-1] - h_exact)[smooth])),
         "steadiness": float(np.max(np.abs(h[-1] - h[-2])) / BUMP_RUN["output_every"]),

@@ -219,15 +219,16 @@ cells: the first, the middle and the last):
 
 {table(boundary_header, boundary_rows)}
 
-The steady state no longer depends on the Courant number (finding 1, fixed). The interior
-error is small (interior orders {interior_orders}); the end cells dominate L1(h) (finding 2).
+The steady state does not depend on the Courant number (finding 1, fixed); interior orders
+{interior_orders}. The end cells (first order: zero η slope in a boundary cell) are off by
+centimetres on 100 cells and converge; L1(h) converges at second order and every grid settles
+since the depth slope became the free surface's in smooth flow (findings 2 and 3, fixed
+2026-12-05: the orders were 1.27 and 0.70, and 400 cells did not settle).
 
-Thresholds (test_macdonald.py): steady (|∂h/∂t| < 1e-10 m/s on 100 and 200 cells);
-L1(h) ≤ 1 % and L1(hu) ≤ 0.2 % on 100 cells; order of hu ≥ 1.5 — all met. Order of h ≥ 1.5
-(second order owed by the scheme on a smooth steady flow, with some loss allowed at the
-first-order boundary cells) — **not met: 1.27 between 100 and 200 cells** (1.52 between 200
-and 400); the test is `xfail(strict=True)`. On 400 cells the run does not settle (last
-column): a persistent oscillation of ~1e-4 m near x ≈ 950 m (finding 3).
+Thresholds (test_macdonald.py): steady (|∂h/∂t| < 1e-10 m/s on 100, 200 and 400 cells);
+L1(h) ≤ 1 % and L1(hu) ≤ 0.2 % on 100 cells; order of hu ≥ 1.5 (100 → 200) and of h ≥ 1.5
+(100 → 200 → 400: second order owed by the scheme on a smooth steady flow, with some loss
+allowed at the first-order boundary cells) — all met.
 
 **Normal flow** (1000 m at slope 0.1 %, q = 1 m²/s, n = 0.033: h_n = {h_n:.6f} m
 everywhere; discharge upstream, level h_n downstream; started exactly, 6000 s). The spatial
@@ -248,11 +249,10 @@ imposed upstream, a free (open) outflow; started from the exact depth at rest, 6
 
 {table(ends_header, super_ends)}
 
-Between 100 and 200 cells the interior converges at second order and the discharge nearly so,
-but the near-critical end cells are off by 1–4 cm on every grid and dominate L1(h), as in the
-subcritical case (finding 2), and 400 cells do not settle (finding 3). Thresholds
-(test_macdonald.py): as the subcritical case, plus the interior's order ≥ 1.5 — met; the
-depth's order ≥ 1.5 is `xfail(strict=True)`.
+Depth, discharge and interior converge at second order and every grid settles (before the
+surface-gradient depth slope of finding 3: depth orders 1.08 and 0.62, the near-critical end
+cells 1–4 cm off on every grid, 400 cells unsettled). Thresholds (test_macdonald.py): as the
+subcritical case, plus the interior's order ≥ 1.5 — all met.
 """
 
 
@@ -269,6 +269,7 @@ def section_bump_flows() -> str:
         note = ""
         if kind == "shock":
             keys.insert(1, ("l1_h_smooth", "L1(h) rel., ≥ 0.5 m from the jump"))
+            keys.insert(2, ("l1_h_upstream", "L1(h) rel., before the jump"))
             offsets = [
                 abs(r.metrics["x_jump"] - r.metrics["x_shock"]) / r.metrics["dx"] for r in runs
             ]
@@ -293,11 +294,14 @@ and the outflow's subcritical depths conserve q²/h + g h²/2: x = 11.6656 m (SW
 
 Thresholds (test_bump_flows.py): smooth cases steady (< 1e-6 m/s), order ≥ 1.8 in h and in the
 discharge between each pair of grids, L1(h) ≤ 5e-4 (subcritical) and 2e-3 (transcritical) on
-100 cells; with the jump, order ≥ 1.3 away from it and ≥ 0.9 over the whole channel, the jump
-within half a cell of x = 11.6656 m with its error shrinking, L1(h), L1(hu − q) ≤ 1 % on 100
-cells. The jump cells flicker (≈ 1e-4 m/s at the end): a captured stationary shock; the rest
-is steady. A transmissive (`open`) outflow instead of the level lets the transcritical flow
-settle subcritical at any level (from rest: 1.05 m downstream instead of 0.41 m).
+100 cells; with the jump, order ≥ 1.3 away from it (≥ 1.8 before it) and ≥ 0.9 over the whole
+channel, the jump within half a cell of x = 11.6656 m with its error shrinking, L1(h),
+L1(hu − q) ≤ 1 % on 100 cells. The jump cells flicker (≈ 1e-4 m/s at the end): a limit cycle
+of ≈ 25 s between the captured jump and the outlet's level, which reflects the waves it sends
+(the water behind the jump moves by ≈ 1e-5 m; its mean offset, ≈ 1e-4 m, is most of the
+400-cell error away from the jump; "Engine findings" 3); the supercritical part before the
+jump is steady. A transmissive (`open`) outflow instead of the level lets the transcritical
+flow settle subcritical at any level (from rest: 1.05 m downstream instead of 0.41 m).
 """
 
 
@@ -680,91 +684,54 @@ FINDINGS = """## Engine findings
    new depth and the stage's input velocity, so `L(U) = k(U) U` holds exactly: the normal-flow
    and MacDonald tables are identical at every Courant number, and normal flow converges at
    second order.
-2. **Partly fixed: boundary cells on a sloping bed.** Boundary cells used zero slope, so the
+2. **Fixed: boundary cells on a sloping bed.** Boundary cells used zero slope, so the
    level was imposed on the cell-centre bed, half a cell inside the domain (5.7 cm = 7.7 % of h
    on 100 cells in MacDonald's channel). Their reconstructed bed now continues the slope of
    the adjacent cells to the face (the contract's wording), which cut MacDonald's L1(h) on 100
-   cells from 9.0e-3 to 1.6e-3. Their free surface is still first order (zero slope): in this
-   near-critical channel (Froude 0.986 at both ends) the end cells stay 1–3.5 cm off and the
-   depth order is 1.27 (the xfail above). SWASHES's supercritical channel (added 2026-12-05,
-   Froude 1.00004 at the ends, both inflow values imposed) shows the same: its end cells 1–3.5
-   cm off on 100–400 cells, depth order 1.08 while the interior's is 2.07 (a second strict
-   xfail). Tried (2026-12-02, not kept): the boundary cells
-   taking their neighbour's limited η slope where the three end cells are wet. On 100 cells
-   L1(h) fell 1.6e-3 → 1.2e-4 and L1(hu) 1.8e-3 → 7e-5, but on 200 and 400 cells the run no
-   longer settled: a grid-scale sawtooth of ≈ 1 mm in the last 25 cells before the
-   near-critical outlet (finding 3, now on 200 cells as well).
-3. **No steady state on 400 cells in MacDonald's channel, and end-cell errors that do not
-   converge** (measured 2026-12-02, after finding 4): 100 and 200 cells settle (≤ 3e-17 m/s);
-   400 cells still change by 1.5e-5 m/s after 6000 s, most at the inflow cell. The depth
-   errors of the first four cells zig-zag and do not shrink with Δx: −3.5, +2.1, −1.8, +0.5 cm
-   on 100 cells, −1.2, +2.2, −1.5, +0.4 cm on 200, while the middle converges (1.5e-4 →
-   3.5e-5 m); the first cell's centre discharge is 7.4 % / 3.7 % low. Not the imposed inflow:
-   with the HLL flux carrying the inflow's mass instead of q exactly the errors are the same
-   to 1e-4 m (tried, not kept). Why this channel magnifies them: the momentum flux
+   cells from 9.0e-3 to 1.6e-3. Their free surface is still first order (zero slope); what
+   kept the depth order at 1.27 (1.08 in the supercritical channel, both strict xfails until
+   2026-12-05) was the depth limiter of the cells near the ends (finding 3).
+3. **Fixed (2026-12-05, twentieth session): no steady state on 400 cells in MacDonald's
+   channel, end-cell errors that did not converge.** Measured 2026-12-02: 400 cells still
+   changed by 1.5e-5 m/s after 6000 s; the depth errors of the first four cells zig-zagged and
+   did not shrink with Δx (−3.5, +2.1, −1.8, +0.5 cm on 100 cells, −1.2, +2.2, −1.5, +0.4 cm on
+   200) while the middle converged. Why this channel magnifies them: the momentum flux
    q²/h + g h²/2 is stationary in h at critical flow (∂/∂h = g h (1 − Fr²) = 0.028 g h at
-   Fr 0.986), so near the ends the discrete steady state hardly constrains h, and an O(Δx)
-   residual of the boundary cells' reconstruction moves h there ≈ 36× more than in the
-   interior. A fix has to make the boundary cells' reconstruction consistent with the outer
-   state to second order (a ghost cell built from it); the neighbour slope of finding 2 was
-   not enough. Nor was that ghost cell (tried 2026-12-02, not kept): a first pass of the
-   boundaries' outer states, whose η and u then act as a ghost value half a cell beyond the
-   boundary cell (van Leer slope between it and the neighbour; depth slope = η slope minus the
-   continued bed slope; a second pass of the outer states from the new face values; walls and
-   transmissive sides unchanged). L1(h) on 100 cells fell 1.6e-3 → 3.0e-4 and L1(hu)
-   1.8e-3 → 2.8e-4, but 200 and 400 cells no longer settle (1.3e-6 and 2.9e-6 m/s after 6000 s,
-   still 1.5e-6 after 20 000 s, and at Courant number 0.2): an odd–even sawtooth of ±1 mm over
-   the last 25 cells and ±1–3 mm in the first 10, i.e. where Fr > 0.95. With η alone taken
-   from the ghost the same; with u alone nothing gained. The sawtooth is a near-null mode of
-   the steady discrete equations there: a zig-zag of h at constant q leaves the mass flux
-   unchanged and the momentum flux stationary (∂/∂h ∝ 1 − Fr²), and the HLL flux damps it
-   through its slow wave only, ∝ |u − c| → 0; the limiter, switching at the zig-zag's extrema,
-   keeps it alive. What is left to try: a boundary closure that damps that mode (e.g. a
-   Riemann-invariant ghost state built from the neighbour cell, not the boundary cell).
-   **The depth limiter is the source** (measured 2026-12-03, not kept). The engine limits h
-   and η separately (Audusse et al. 2004); near the ends h is almost uniform (h' ≈ 1e-4), so
-   the van Leer slope of h switches to zero at every millimetre-level extremum while η's does
-   not, and the face beds z± = η± − h± then differ from the smooth bed by up to the η slope.
-   Taking the depth slope from the surface instead (the surface-gradient method, Zhou et al.
-   2001, J. Comput. Phys. 168:1; as in Kurganov & Petrova 2007): s_h = s_η − s_z, with s_z the
-   centred bed difference where both neighbours are wet (the van Leer one elsewhere) and
-   |s_h| ≤ 2h for positivity, removes the zig-zag: L1(h) 1.03e-3 / 2.41e-4 / 5.50e-5 on
-   100 / 200 / 400 cells (orders **2.10 and 2.13**), L1(hu) orders 2.0, every grid steady
-   (≤ 1e-17 m/s, 400 cells included), the end cells −4.0 / −1.9 / −0.85 cm at the inflow
-   (first order, but the L1 norm second order). Lake at rest, dam breaks, Thacker, seiche,
-   porosity and tracers pass unchanged; the subcritical bump improves slightly, the
-   transcritical one is unchanged (8.1e-4 / 2.1e-4 / 5.2e-5). What stops it is the hydraulic
-   jump (`test_bump_flows.py`): in the shallow supercritical flow down the bump (h ≈ 0.08 m,
-   the bed falling 0.04 m a cell at 100 cells) the surface-gradient slope disturbs the
-   discharge (L1(hu) 0.0117 on 100 cells against the test's 0.01; 0.0080 before). Falling
-   back to the depth slope where the flow is supercritical (u² > g h) keeps the supercritical
-   part as before but leaves L1(hu) at 0.0101, and the jump, now steady on 200 cells
-   (7e-8 m/s) but still flickering on 400 (5.5e-5 m/s, as it does on every grid before: a
-   persistent 7e-5 m/s limit cycle, 1000 s runs), gives a smooth-part error that no longer
-   falls from 200 to 400 cells (2.1e-4 → 2.2e-4). Using the depth slope only at h's extrema
-   brings the limit cycles back. A limited (van Leer) bed slope instead of the centred one
-   doubles the transcritical error (the limiter flattens the bed at the crest, where the
-   critical flow is most sensitive). On the coarse Gironde baseline (16 days) it moves the
-   gauges' M2 by +4.2 cm / −4.4 min at Port-Bloc, +0.9 cm / −1.1 min at Pauillac, +0.2 cm /
-   −0.1 min at Bordeaux, M4 at Bordeaux 0.270 → 0.263 m: still within every target, but the
-   boundary correction against Port-Bloc would have to be redone. Next step: a switch that
-   does not chatter at a jump (a smooth blend in Froude number, or a shock detector on η).
-   **Smoothing the depth limiter instead does not work either** (measured 2026-12-03, twelfth
-   session, forward runs only, not kept). (a) Van Albada's limiter on h with
-   ε = (κ h)² (centred where the differences are below κ h): with κ = 0.01 MacDonald
-   settles on every grid with L1(h) 1.96e-3 / 6.42e-4 / 1.94e-4 (orders 1.61, 1.73), but the
-   smooth bump flows no longer settle (|∂h/∂t| 2–6e-6 m/s against the test's 1e-6; 1e-7 to
-   1e-13 with van Leer) and the jump's L1(hu) on 100 cells is 0.0111; κ = 1e-3 and 1e-4
-   (van Albada almost unsmoothed) are worse: the jump's L1(hu) 0.0117–0.0119 — van Albada
-   itself, not ε, disturbs the supercritical part. (b) Van Leer blended towards the centred
-   slope with the weight ε / (a² + b² + ε), ε = (κ h)²: the jump keeps van Leer's numbers
-   (L1(hu) 0.0080 / 0.0041 / 0.0017), but MacDonald on 400 cells and all smooth bump flows
-   stop settling (2e-6 to 6e-5 m/s for κ = 0.003 and 0.01). A depth slope that moves smoothly
-   with the solution keeps a limit cycle alive where the switching one did; the surface-gradient
-   slope, whose switch sits on η (monotone in these channels), is still the candidate. Its
-   forward-only rerun here: the jump's L1(hu) 0.0117 / 0.0023 / 0.0019 and its smooth-part
-   L1(h) 2.1e-4 / 2.0e-4 on 200 / 400 cells, i.e. the flickering jump (8e-5 m/s on 400 cells,
-   as with van Leer) caps the smooth part's order there too.
+   Fr 0.986), so near the ends the discrete steady state hardly constrains h, and a zig-zag of
+   h at constant q is a near-null mode that the HLL flux damps through its slow wave only
+   (∝ |u − c| → 0). The source was the depth limiter: the engine limited h and η separately
+   (Audusse et al. 2004); near the ends h is almost uniform (h' ≈ 1e-4), so h's van Leer slope
+   switched to zero at every millimetre-level extremum while η's did not, and the face beds
+   z± = η± − h± left the smooth bed by up to the η slope. **The fix** (`fluxes.depth_slope`,
+   docs/numerics.md): the depth slope is the surface's, s_h = s_η − (z_{i+1} − z_{i−1})/2 with
+   |s_h| ≤ 2h (the surface-gradient method, Zhou et al. 2001, J. Comput. Phys. 168:1), blended
+   back to h's own van Leer slope by a shock detector r = max |η_{i±1} − η_i| / min(h_{i−1},
+   h_i, h_{i+1}) (all surface below 0.15, all depth above 0.4; next to a dry cell r = ∞). In
+   smooth flow r = O(Δx); at a jump r = O(1). Measured on 100 / 200 / 400 cells: MacDonald
+   subcritical L1(h) 1.06e-3 / 2.42e-4 / 5.50e-5 (orders **2.14, 2.13**; before 1.65e-3 /
+   6.82e-4 / 4.19e-4), supercritical 1.27e-3 / 3.11e-4 / 7.75e-5 (**2.03, 2.01**; before
+   1.99e-3 / 9.45e-4 / 6.13e-4), L1(hu) orders 2.0, every grid steady (≤ 2e-17 m/s, 400 cells
+   included); the bump flows: subcritical L1(h) 1.25e-4 / 2.88e-5 / 6.84e-6 (before 1.34e-4 /
+   2.83e-5 / 6.34e-6), transcritical 8.16e-4 / 2.05e-4 / 5.16e-5 (the same; its L1(hu) order
+   1.85 / 1.91 against 1.99 / 2.00), the hydraulic jump's L1(hu) on 100 cells 0.0093 (0.0080
+   before). The surface slope alone (no detector) put the jump's L1(hu) at 0.0117 — an undershoot
+   of the supercritical cell before the jump, 0.065 m against 0.084 m; a switch on the Froude
+   number (u² > g h) or at h's extrema did not hold it, nor did smoothing the depth limiter (van
+   Albada, or van Leer blended towards the centred slope: MacDonald settled but the smooth bump
+   flows no longer did; 2026-12-03); a switch on the bed's drop per cell over the depth (all
+   surface below 0.1, all depth above 0.3) did (0.0098) but would leave a jump over a flat bed
+   to the surface slope (2026-12-05). Nor did a ghost cell built from the boundaries' outer
+   states, or the boundary cells taking their neighbour's limited η slope (2026-12-02): both cut
+   L1(h) on 100 cells but left an odd–even sawtooth on 200 and 400 cells. On the coarse
+   Gironde baseline the change moved Port-Bloc's M2 by +4.2 cm (the estuary's friction was
+   refitted and the boundary tide corrected again: docs/gironde.md). It costs ≈ 20 % of a
+   tendency (docs/performance.md).
+   **Left:** the hydraulic jump of the bump case never settles exactly, with either slope: a
+   limit cycle of period ≈ 25 s (the jump moves by ±2e-4 m, the water behind it by ±1.3e-5 m;
+   a round trip of the long waves between the jump and the outlet's imposed level, which
+   reflects them), whose mean offset behind the jump (≈ 1e-4 m) is what the "away from the
+   jump" norm measures on 400 cells (2.0e-4 with either slope); the supercritical part before
+   the jump converges at order 2.0 with either.
 4. **Fixed: friction was first order in time.** The backward-Euler damping of each SSP-RK2
    stage, hU*/(1 + Δt k), is stable and keeps steady states exact (finding 1), but the average
    of the two stages made it first order in Δt (damped inertial oscillation: 8.1e-3 at

@@ -37,14 +37,18 @@ from twinbench.core import terms
 from twinbench.core.boundaries import FaceState, Wall
 from twinbench.core.fluxes import (
     _TINY,
+    SHOCK,
+    SMOOTH,
     _boundary_depth_slope,
     _flip,
     _impose_inflow,
     bank_walls,
+    depth_slope,
+    differences,
     hll_flux,
-    limited_slope,
     porosity_pressure,
     upwind,
+    van_leer,
     wall_fluxes,
 )
 from twinbench.core.types import Grid, Params, State
@@ -103,10 +107,14 @@ class _Axis:
 
         self.fax, self.g = fax, g
         self.q = q = jnp.stack(cells)
-        slopes = 0.5 * limited_slope(q, fax)
+        backward, forward = differences(q, fax)
+        slopes = van_leer(backward, forward)
+        surface_slope = depth_slope(
+            slopes[0], slopes[1], q[0], (backward[0], forward[0]), (backward[1], forward[1])
+        )
         if n > 1:  # the depth slope of the two boundary cells continues the bed slope
-            depth_slope = _boundary_depth_slope(2.0 * slopes[0], q[0], q[1], axis)
-            slopes = jnp.concatenate([0.5 * depth_slope[None], slopes[1:]])
+            surface_slope = _boundary_depth_slope(surface_slope, q[0], q[1], axis)
+        slopes = 0.5 * jnp.concatenate([surface_slope[None], slopes[1:]])
         self.lower, self.upper = lower, upper = q - slopes, q + slopes
         self.bed_slope = (
             -0.5 * g * (lower[0] + upper[0]) * ((upper[1] - upper[0]) - (lower[1] - lower[0]))
@@ -224,8 +232,8 @@ class _Axis:
 
             def edge_slopes(h4, eta4):
                 zero = jnp.zeros_like(h4)
-                depth_slope = _boundary_depth_slope(zero, h4, eta4, fax - 1)
-                return take(depth_slope, 0, 1), take(depth_slope, 3, 4)
+                edge = _boundary_depth_slope(zero, h4, eta4, fax - 1)
+                return take(edge, 0, 1), take(edge, 3, 4)
 
             ends = lambda a: jnp.concatenate([take(a, 0, 2), take(a, n - 2, n)], fax - 1)  # noqa: E731
             _, edge_vjp = jax.vjp(edge_slopes, ends(q[0]), ends(q[1]))
@@ -246,11 +254,21 @@ class _Axis:
         den = abs_b + abs_f
         floored = jnp.maximum(den, _TINY)
         ct_s = 0.5 * ct_slope
+        # the depth slope takes the surface's where the flow is smooth (fluxes.depth_slope)
+        vl = num / floored
+        ct_vl_h, ct_vl_eta, ct_h_cells, ct_h_diff, ct_eta_diff = _depth_slope_backward(
+            ct_s[0], vl[0], vl[1], q[0], (backward[0], forward[0]), (backward[1], forward[1])
+        )
+        ct_s = jnp.concatenate([ct_vl_h[None], (ct_s[1] + ct_vl_eta)[None], ct_s[2:]])
         ct_num = ct_s / floored
         ct_den = -ct_num * num / floored
         ct_den = ct_den * jnp.where(den > _TINY, 1.0, jnp.where(den == _TINY, 0.5, 0.0))
         ct_backward = ct_num * (abs_f + sign_b * forward) + ct_den * sign_b
         ct_forward = ct_num * (backward * sign_f + abs_b) + ct_den * sign_f
+        extra_backward = jnp.stack([ct_h_diff[0], ct_eta_diff[0]])  # of h's and η's
+        extra_forward = jnp.stack([ct_h_diff[1], ct_eta_diff[1]])
+        ct_backward = jnp.concatenate([ct_backward[:2] + extra_backward, ct_backward[2:]])
+        ct_forward = jnp.concatenate([ct_forward[:2] + extra_forward, ct_forward[2:]])
         index = lax.broadcasted_iota(jnp.int32, q.shape, fax)
         ct_backward = jnp.where(index == 0, 0.0, ct_backward)
         ct_forward = jnp.where(index == n - 1, 0.0, ct_forward)
@@ -263,6 +281,7 @@ class _Axis:
             + _pad(lax.slice_in_dim(ct_forward, 0, n - 1, axis=fax), 1, 0, fax)
             - ct_forward
         )
+        ct_q = jnp.concatenate([(ct_q[0] + ct_h_cells)[None], ct_q[1:]])
         if edge_terms is not None:
             ct_h4, ct_eta4 = edge_terms
 
@@ -284,6 +303,53 @@ def _balanced(a, b):
 def _sign(a):
     """d|a|/da as ``jax`` takes it (1 at 0)."""
     return jnp.where(a >= 0.0, 1.0, -1.0)
+
+
+def _depth_slope_backward(ct, slope_h, slope_eta, h, h_diff, eta_diff):
+    """Transpose of :func:`~twinbench.core.fluxes.depth_slope`: from the cotangent ``ct`` of
+    the depth slope, those of the depth's and the surface's van Leer slopes, of h, and of the
+    (backward, forward) differences of h and of η (through the centred bed difference, the
+    positivity bounds and the shock detector's weight). ``jax``'s conventions at the kinks
+    (min and max split ties in halves, ``|x|' = 1`` at 0)."""
+    (h_back, h_fwd), (eta_back, eta_fwd) = h_diff, eta_diff
+    raw = slope_eta - 0.5 * ((eta_fwd - h_fwd) + (eta_back - h_back))
+    surface = jnp.clip(raw, -2.0 * h, 2.0 * h)
+    step = jnp.maximum(jnp.abs(eta_back), jnp.abs(eta_fwd))
+    pair = jnp.minimum(-h_back, h_fwd)
+    shallowest = h + jnp.minimum(pair, 0.0)
+    scaled = (SHOCK - SMOOTH) * shallowest
+    span = jnp.maximum(scaled, _TINY)
+    ratio = (SHOCK * shallowest - step) / span
+    weight = jnp.clip(ratio, 0.0, 1.0)
+
+    ct_slope_h = (1.0 - weight) * ct
+    ct_surface = weight * ct
+    # clip(x, lo, hi) = min(max(x, lo), hi)
+    ct_ratio = (surface - slope_h) * ct * _balanced(ratio, 0.0)
+    ct_ratio = ct_ratio * _balanced(1.0, jnp.maximum(ratio, 0.0))
+    floor = jnp.maximum(raw, -2.0 * h)
+    ct_raw = ct_surface * _balanced(raw, -2.0 * h) * _balanced(2.0 * h, floor)
+    ct_h = (2.0 * ct_surface) * (
+        _balanced(floor, 2.0 * h) - _balanced(-2.0 * h, raw) * _balanced(2.0 * h, floor)
+    )
+    ct_bed = -0.5 * ct_raw  # of (eta_fwd − h_fwd) + (eta_back − h_back)
+    ct_step = -ct_ratio / span
+    ct_span = -ct_ratio * ratio / span
+    ct_shallowest = -SHOCK * ct_step + (SHOCK - SMOOTH) * _balanced(scaled, _TINY) * ct_span
+    ct_pair = ct_shallowest * _balanced(0.0, pair)
+    ct_h_back = -ct_bed - ct_pair * _balanced(h_fwd, -h_back)
+    ct_h_fwd = -ct_bed + ct_pair * _balanced(-h_back, h_fwd)
+    ct_eta_back = ct_bed + ct_step * _balanced(jnp.abs(eta_back), jnp.abs(eta_fwd)) * _sign(
+        eta_back
+    )
+    ct_eta_fwd = ct_bed + ct_step * _balanced(jnp.abs(eta_fwd), jnp.abs(eta_back)) * _sign(eta_fwd)
+    return (
+        ct_slope_h,
+        ct_raw,
+        ct_h + ct_shallowest,
+        (ct_h_back, ct_h_fwd),
+        (ct_eta_back, ct_eta_fwd),
+    )
 
 
 def _hll_backward(left: FaceState, right: FaceState, g, dry_depth, cts):

@@ -48,13 +48,8 @@ class Directional(NamedTuple):
     mass: Array | None = None  # the mass flux at the n + 1 faces (what tracers ride on)
 
 
-def limited_slope(q: Array, axis: int) -> Array:
-    """Van Leer-limited undivided slope of cell values along ``axis`` (zero in boundary cells).
-
-    ``s = (a|b| + |a|b) / (|a| + |b|)`` with a, b the backward and forward differences: second
-    order where the field is smooth, zero at extrema, and ``|s|/2 ≤ min(|a|, |b|)`` so the
-    reconstructed depth stays non-negative.
-    """
+def differences(q: Array, axis: int) -> tuple[Array, Array]:
+    """Backward and forward differences of cell values along ``axis`` (zero beyond the ends)."""
     n = q.shape[axis]
     padded = jnp.concatenate(
         [lax.slice_in_dim(q, 0, 1, axis=axis), q, lax.slice_in_dim(q, n - 1, n, axis=axis)],
@@ -62,12 +57,61 @@ def limited_slope(q: Array, axis: int) -> Array:
     )
     backward = q - lax.slice_in_dim(padded, 0, n, axis=axis)
     forward = lax.slice_in_dim(padded, 2, n + 2, axis=axis) - q
+    return backward, forward
+
+
+def van_leer(backward: Array, forward: Array) -> Array:
+    """Van Leer's limited slope ``s = (a|b| + |a|b) / (|a| + |b|)`` of the differences a, b:
+    second order where the field is smooth, zero at extrema, and ``|s|/2 ≤ min(|a|, |b|)`` so
+    the reconstructed depth stays non-negative."""
     num = backward * jnp.abs(forward) + jnp.abs(backward) * forward
     den = jnp.abs(backward) + jnp.abs(forward)
     # Below _TINY the differences are round-off (or velocities decaying in a drying cell) and
     # |num| ≤ den²/2 makes the slope negligible. Flooring den (rather than `den > 0`) keeps
     # subnormal denominators out: their square underflows in the derivative (0 · ∞ = NaN).
     return num / jnp.maximum(den, _TINY)
+
+
+def limited_slope(q: Array, axis: int) -> Array:
+    """Van Leer-limited undivided slope of cell values along ``axis`` (zero in boundary cells)."""
+    return van_leer(*differences(q, axis))
+
+
+# The shock detector of :func:`depth_slope`: the largest free-surface step to a neighbour, over
+# the shallowest of the three depths; the surface's slope below SMOOTH, the depth's above SHOCK.
+SMOOTH, SHOCK = 0.15, 0.4
+
+
+def depth_slope(
+    slope_h: Array, slope_eta: Array, h: Array, h_diff: tuple[Array, Array],
+    eta_diff: tuple[Array, Array],
+) -> Array:  # fmt: skip
+    """The depth slope: the free surface's where the flow is smooth, the depth's at jumps.
+
+    Audusse et al. (2004) limit h and η separately; where the depth is nearly uniform (a
+    near-critical channel) the van Leer slope of h switches to zero at every millimetre-level
+    extremum while η's does not, so the face beds ``z± = η± − h±`` leave the smooth bed and
+    the steady state keeps a grid-scale zig-zag (docs/validation.md, findings 2 and 3). The
+    surface-gradient method (Zhou et al. 2001, J. Comput. Phys. 168:1) instead takes
+    ``s_h = s_η − s_z`` with s_z the centred bed difference, kept within ``|s_h| ≤ 2h`` so the
+    face depths stay ≥ 0; it disturbs the cells of a hydraulic jump, so a shock detector
+    blends it back to the depth's own slope: with r = max|Δη| to the two neighbours over the
+    smallest of the three depths, the weight of the surface slope falls linearly from 1 at
+    r = SMOOTH to 0 at r = SHOCK (0 next to a dry cell). Smooth flow has r = O(Δx), so it
+    gets the surface slope on fine enough grids; a jump keeps r = O(1). A lake at rest has
+    s_η = 0 either way (well-balanced). Slopes here are undivided (differences per cell);
+    ``h_diff`` and ``eta_diff`` are the (backward, forward) :func:`differences` of h and η.
+    """
+    (h_back, h_fwd), (eta_back, eta_fwd) = h_diff, eta_diff
+    bed_change = (eta_fwd - h_fwd) + (eta_back - h_back)  # twice the centred bed slope
+    surface = jnp.clip(slope_eta - 0.5 * bed_change, -2.0 * h, 2.0 * h)
+    step = jnp.maximum(jnp.abs(eta_back), jnp.abs(eta_fwd))
+    shallowest = h + jnp.minimum(jnp.minimum(-h_back, h_fwd), 0.0)  # min of the three depths
+    # w = (SHOCK − step/shallowest)/(SHOCK − SMOOTH) clipped to [0, 1], without dividing by a
+    # dry cell's zero depth (then the numerator is ≤ 0 and w = 0).
+    span = jnp.maximum((SHOCK - SMOOTH) * shallowest, _TINY)
+    weight = jnp.clip((SHOCK * shallowest - step) / span, 0.0, 1.0)
+    return slope_h + weight * (surface - slope_h)
 
 
 def _boundary_depth_slope(slope_h: Array, h: Array, eta: Array, axis: int) -> Array:
@@ -287,7 +331,9 @@ def face_states(
     """
     n = h.shape[axis]
     cells = (h, eta, un, ut)
-    slopes = [0.5 * limited_slope(q, axis) for q in cells]
+    diffs = [differences(q, axis) for q in cells]
+    slopes = [0.5 * van_leer(*d) for d in diffs]
+    slopes[0] = 0.5 * depth_slope(2.0 * slopes[0], 2.0 * slopes[1], h, diffs[0], diffs[1])
     if n > 1:
         slopes[0] = 0.5 * _boundary_depth_slope(slopes[0] * 2.0, h, eta, axis)
     lower_face = FaceState(
