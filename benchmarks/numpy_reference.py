@@ -47,25 +47,31 @@ def limited_slope(q):
     return num / np.maximum(den, TINY)
 
 
-SMOOTH, SHOCK = 0.15, 0.4  # the shock detector's bounds (twinbench.core.fluxes.depth_slope)
+SMOOTH, SHOCK = 0.15, 0.4  # the detectors' bounds (twinbench.core.fluxes.depth_slope)
+GENTLE, STEEP = 0.1, 0.3
 
 
 def depth_slope(slope_h, slope_eta, h, eta):
-    """The free surface's slope minus the centred bed difference where the flow is smooth
-    (|s| ≤ 2h), blended back to the depth's van Leer slope where the largest step of η to a
-    neighbour exceeds SMOOTH × the smallest of the three depths (all of it at SHOCK ×)."""
+    """The free surface's slope minus the centred bed difference (|s| ≤ 2h), blended back to
+    the depth's van Leer slope where the largest step of η to a neighbour exceeds SMOOTH × the
+    smallest of the three depths (all of it at SHOCK ×) and where the centred bed drop per
+    cell exceeds GENTLE × that depth (all of it at STEEP ×)."""
 
     def neighbours(a):
         padded = np.concatenate([a[..., :1], a, a[..., -1:]], axis=-1)
         return padded[..., :-2], padded[..., 2:]
 
+    def ramp(x, low, high):
+        span = np.maximum((high - low) * shallowest, TINY)
+        return np.clip((high * shallowest - x) / span, 0.0, 1.0)
+
     h_lo, h_hi = neighbours(h)
     eta_lo, eta_hi = neighbours(eta)
-    surface = np.clip(slope_eta - 0.5 * ((eta_hi - h_hi) - (eta_lo - h_lo)), -2 * h, 2 * h)
+    bed_change = (eta_hi - h_hi) - (eta_lo - h_lo)
+    surface = np.clip(slope_eta - 0.5 * bed_change, -2 * h, 2 * h)
     step = np.maximum(np.abs(eta_hi - eta), np.abs(eta - eta_lo))
     shallowest = np.minimum(np.minimum(h_lo, h_hi), h)
-    span = np.maximum((SHOCK - SMOOTH) * shallowest, TINY)
-    weight = np.clip((SHOCK * shallowest - step) / span, 0.0, 1.0)
+    weight = ramp(step, SMOOTH, SHOCK) * ramp(0.5 * np.abs(bed_change), GENTLE, STEEP)
     return slope_h + weight * (surface - slope_h)
 
 

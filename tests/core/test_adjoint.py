@@ -314,16 +314,16 @@ def test_hll_backward_equals_autodiff_at_ties_and_dry_faces():
 def test_depth_slope_backward_equals_autodiff_at_ties_dry_cells_and_in_the_blend():
     """The written-out transpose of ``fluxes.depth_slope`` against ``jax.vjp`` of it, on
     fields with dry cells, uniform depths (ties of the min), equal free-surface steps (ties of
-    the max) and bed steps that put cells on both sides of and inside the shock detector's
-    blend."""
-    from twinbench.core.fluxes import SHOCK, SMOOTH, depth_slope, differences
+    the max) and bed steps that put cells on both sides of and inside both detectors' blends
+    (the free-surface step and the bed drop)."""
+    from twinbench.core.fluxes import GENTLE, SHOCK, SMOOTH, STEEP, depth_slope, differences
 
     def slope(s_h, s_eta, h, h_back, h_fwd, eta_back, eta_fwd):
         return depth_slope(s_h, s_eta, h, (h_back, h_fwd), (eta_back, eta_fwd))
 
     with jax.enable_x64(True):
         rng = np.random.RandomState(5)
-        ratios = []
+        ratios, drops = [], []
         for trial in range(24):
             axis, shape = trial % 2, (7, 9)
             h = rng.uniform(0.5, 1.0, shape)
@@ -347,9 +347,12 @@ def test_depth_slope_backward_equals_autodiff_at_ties_dry_cells_and_in_the_blend
             assert_trees_close(jax.tree.leaves(mine), list(vjp(ct)), rtol=1e-13)
             step = np.maximum(np.abs(eta_diff[0]), np.abs(eta_diff[1]))
             ratios.append(step / np.maximum(h, 1e-12))
-        ratio = np.concatenate([r.ravel() for r in ratios])
-        assert (ratio < SMOOTH).any() and (ratio > SHOCK).any()
-        assert ((ratio > SMOOTH) & (ratio < SHOCK)).sum() > 50
+            drop = 0.5 * np.abs((eta_diff[1] - h_diff[1]) + (eta_diff[0] - h_diff[0]))
+            drops.append(drop / np.maximum(h, 1e-12))
+        for ratio, (low, high) in ((ratios, (SMOOTH, SHOCK)), (drops, (GENTLE, STEEP))):
+            ratio = np.concatenate([r.ravel() for r in ratio])
+            assert (ratio < low).any() and (ratio > high).any()
+            assert ((ratio > low) & (ratio < high)).sum() > 50
 
 
 @pytest.mark.parametrize("dual", [False, True], ids=["single", "dual"])

@@ -704,28 +704,34 @@ FINDINGS = """## Engine findings
    switched to zero at every millimetre-level extremum while η's did not, and the face beds
    z± = η± − h± left the smooth bed by up to the η slope. **The fix** (`fluxes.depth_slope`,
    docs/numerics.md): the depth slope is the surface's, s_h = s_η − (z_{i+1} − z_{i−1})/2 with
-   |s_h| ≤ 2h (the surface-gradient method, Zhou et al. 2001, J. Comput. Phys. 168:1), blended
-   back to h's own van Leer slope by a shock detector r = max |η_{i±1} − η_i| / min(h_{i−1},
-   h_i, h_{i+1}) (all surface below 0.15, all depth above 0.4; next to a dry cell r = ∞). In
-   smooth flow r = O(Δx); at a jump r = O(1). Measured on 100 / 200 / 400 cells: MacDonald
-   subcritical L1(h) 1.06e-3 / 2.42e-4 / 5.50e-5 (orders **2.14, 2.13**; before 1.65e-3 /
-   6.82e-4 / 4.19e-4), supercritical 1.27e-3 / 3.11e-4 / 7.75e-5 (**2.03, 2.01**; before
-   1.99e-3 / 9.45e-4 / 6.13e-4), L1(hu) orders 2.0, every grid steady (≤ 2e-17 m/s, 400 cells
-   included); the bump flows: subcritical L1(h) 1.25e-4 / 2.88e-5 / 6.84e-6 (before 1.34e-4 /
-   2.83e-5 / 6.34e-6), transcritical 8.16e-4 / 2.05e-4 / 5.16e-5 (the same; its L1(hu) order
-   1.85 / 1.91 against 1.99 / 2.00), the hydraulic jump's L1(hu) on 100 cells 0.0093 (0.0080
-   before). The surface slope alone (no detector) put the jump's L1(hu) at 0.0117 — an undershoot
-   of the supercritical cell before the jump, 0.065 m against 0.084 m; a switch on the Froude
-   number (u² > g h) or at h's extrema did not hold it, nor did smoothing the depth limiter (van
-   Albada, or van Leer blended towards the centred slope: MacDonald settled but the smooth bump
-   flows no longer did; 2026-12-03); a switch on the bed's drop per cell over the depth (all
-   surface below 0.1, all depth above 0.3) did (0.0098) but would leave a jump over a flat bed
-   to the surface slope (2026-12-05). Nor did a ghost cell built from the boundaries' outer
-   states, or the boundary cells taking their neighbour's limited η slope (2026-12-02): both cut
-   L1(h) on 100 cells but left an odd–even sawtooth on 200 and 400 cells. On the coarse
-   Gironde baseline the change moved Port-Bloc's M2 by +4.2 cm (the estuary's friction was
-   refitted and the boundary tide corrected again: docs/gironde.md). It costs ≈ 20 % of a
-   tendency (docs/performance.md).
+   |s_h| ≤ 2h (the surface-gradient method, Zhou et al. 2001, J. Comput. Phys. 168:1),
+   blended back to h's own van Leer slope by two detectors in units of m = min(h_{i−1}, h_i,
+   h_{i+1}): the free-surface step max |η_{i±1} − η_i| / m (all surface below 0.15, all depth
+   above 0.4) and the bed drop |z_{i+1} − z_{i−1}| / 2m (0.1, 0.3); next to a dry cell m = 0
+   and the depth's slope is used. Smooth flow over a smooth bed has both ratios O(Δx); a jump
+   keeps its step O(1). Measured on 100 / 200 / 400 cells: MacDonald subcritical L1(h)
+   1.04e-3 / 2.42e-4 / 5.50e-5 (orders **2.11, 2.13**; before 1.65e-3 / 6.82e-4 / 4.19e-4),
+   supercritical 1.27e-3 / 3.11e-4 / 7.75e-5 (**2.03, 2.01**; before 1.99e-3 / 9.45e-4 /
+   6.13e-4), L1(hu) orders 2.0, every grid steady (≤ 2e-17 m/s, 400 cells included); the bump
+   flows: subcritical L1(h) 1.25e-4 / 2.88e-5 / 6.84e-6 (before 1.34e-4 / 2.83e-5 /
+   6.34e-6), transcritical 8.16e-4 / 2.05e-4 / 5.16e-5 (the same; its L1(hu) order 1.85 / 1.91
+   against 1.99 / 2.00), the hydraulic jump's L1(hu) on 100 cells 0.0093 (0.0080 before).
+   Tried on the way (2026-12-03 and this session, not kept): the surface slope alone put the
+   jump's L1(hu) at 0.0117 — an undershoot of the supercritical cell before the jump, 0.065 m
+   against 0.084 m; switching on the Froude number (u² > g h) or at h's extrema did not hold
+   it, nor did smoothing the depth limiter (van Albada, or van Leer blended towards the
+   centred slope: MacDonald settled but the smooth bump flows no longer did). The free-surface
+   detector alone (this session's first version) passed every validation case but moved the
+   coarse grids' coastal gauges: the Gironde's Port-Bloc M2 by +4.2 cm (the estuary's friction
+   then needed a refit: one Levenberg–Marquardt step and a boundary correction brought Pauillac
+   and Bordeaux within 2.1 cm and 5.8 min) and Xynthia's surge at Saint-Nazaire 0.40 → 0.36 m
+   on the 10 km Biscay grid (0.31× the observed, below the test's factor 3) — both grids have
+   cells whose bed drops by more than their depth. With the bed-drop detector both stay where
+   they were (Saint-Nazaire 0.40 m; Port-Bloc's M2 1.001× without any refit, Pauillac and
+   Bordeaux 0.4 and 1.4 cm closer to the observed than before). Nor did a ghost cell built from
+   the boundaries' outer states, or the boundary cells taking their neighbour's limited η slope
+   (2026-12-02): both cut L1(h) on 100 cells but left an odd–even sawtooth on 200 and 400
+   cells. It costs ≈ 1.2–1.3× a step (docs/performance.md).
    **Left:** the hydraulic jump of the bump case never settles exactly, with either slope: a
    limit cycle of period ≈ 25 s (the jump moves by ±2e-4 m, the water behind it by ±1.3e-5 m;
    a round trip of the long waves between the jump and the outlet's imposed level, which

@@ -37,8 +37,10 @@ from twinbench.core import terms
 from twinbench.core.boundaries import FaceState, Wall
 from twinbench.core.fluxes import (
     _TINY,
+    GENTLE,
     SHOCK,
     SMOOTH,
+    STEEP,
     _boundary_depth_slope,
     _flip,
     _impose_inflow,
@@ -305,37 +307,51 @@ def _sign(a):
     return jnp.where(a >= 0.0, 1.0, -1.0)
 
 
+def _ramp_backward(ct, shallowest, x, low: float, high: float):
+    """Forward value and the cotangents of (shallowest, x) of :func:`fluxes._ramp`."""
+    scaled = (high - low) * shallowest
+    span = jnp.maximum(scaled, _TINY)
+    ratio = (high * shallowest - x) / span
+    # clip(r, 0, 1) = min(max(r, 0), 1)
+    ct_ratio = ct * _balanced(ratio, 0.0) * _balanced(1.0, jnp.maximum(ratio, 0.0))
+    ct_x = -ct_ratio / span
+    ct_span = -ct_ratio * ratio / span
+    ct_shallowest = -high * ct_x + (high - low) * _balanced(scaled, _TINY) * ct_span
+    return jnp.clip(ratio, 0.0, 1.0), ct_shallowest, ct_x
+
+
 def _depth_slope_backward(ct, slope_h, slope_eta, h, h_diff, eta_diff):
     """Transpose of :func:`~twinbench.core.fluxes.depth_slope`: from the cotangent ``ct`` of
     the depth slope, those of the depth's and the surface's van Leer slopes, of h, and of the
     (backward, forward) differences of h and of η (through the centred bed difference, the
-    positivity bounds and the shock detector's weight). ``jax``'s conventions at the kinks
-    (min and max split ties in halves, ``|x|' = 1`` at 0)."""
+    positivity bounds and the detectors' weights). ``jax``'s conventions at the kinks (min and
+    max split ties in halves, ``|x|' = 1`` at 0)."""
     (h_back, h_fwd), (eta_back, eta_fwd) = h_diff, eta_diff
-    raw = slope_eta - 0.5 * ((eta_fwd - h_fwd) + (eta_back - h_back))
+    bed_change = (eta_fwd - h_fwd) + (eta_back - h_back)
+    raw = slope_eta - 0.5 * bed_change
     surface = jnp.clip(raw, -2.0 * h, 2.0 * h)
     step = jnp.maximum(jnp.abs(eta_back), jnp.abs(eta_fwd))
     pair = jnp.minimum(-h_back, h_fwd)
     shallowest = h + jnp.minimum(pair, 0.0)
-    scaled = (SHOCK - SMOOTH) * shallowest
-    span = jnp.maximum(scaled, _TINY)
-    ratio = (SHOCK * shallowest - step) / span
-    weight = jnp.clip(ratio, 0.0, 1.0)
+    drop = 0.5 * jnp.abs(bed_change)
+    ct_weight = (surface - slope_h) * ct
+    # the two ramps' values first (their cotangents need each other's value)
+    w_eta, _, _ = _ramp_backward(ct_weight, shallowest, step, SMOOTH, SHOCK)
+    w_bed, ct_m_bed, ct_drop = _ramp_backward(ct_weight * w_eta, shallowest, drop, GENTLE, STEEP)
+    _, ct_m_eta, ct_step = _ramp_backward(ct_weight * w_bed, shallowest, step, SMOOTH, SHOCK)
+    weight = w_eta * w_bed
 
     ct_slope_h = (1.0 - weight) * ct
     ct_surface = weight * ct
     # clip(x, lo, hi) = min(max(x, lo), hi)
-    ct_ratio = (surface - slope_h) * ct * _balanced(ratio, 0.0)
-    ct_ratio = ct_ratio * _balanced(1.0, jnp.maximum(ratio, 0.0))
     floor = jnp.maximum(raw, -2.0 * h)
     ct_raw = ct_surface * _balanced(raw, -2.0 * h) * _balanced(2.0 * h, floor)
     ct_h = (2.0 * ct_surface) * (
         _balanced(floor, 2.0 * h) - _balanced(-2.0 * h, raw) * _balanced(2.0 * h, floor)
     )
-    ct_bed = -0.5 * ct_raw  # of (eta_fwd − h_fwd) + (eta_back − h_back)
-    ct_step = -ct_ratio / span
-    ct_span = -ct_ratio * ratio / span
-    ct_shallowest = -SHOCK * ct_step + (SHOCK - SMOOTH) * _balanced(scaled, _TINY) * ct_span
+    # of bed_change = (eta_fwd − h_fwd) + (eta_back − h_back)
+    ct_bed = -0.5 * ct_raw + 0.5 * ct_drop * _sign(bed_change)
+    ct_shallowest = ct_m_eta + ct_m_bed
     ct_pair = ct_shallowest * _balanced(0.0, pair)
     ct_h_back = -ct_bed - ct_pair * _balanced(h_fwd, -h_back)
     ct_h_fwd = -ct_bed + ct_pair * _balanced(-h_back, h_fwd)

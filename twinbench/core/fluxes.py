@@ -77,16 +77,26 @@ def limited_slope(q: Array, axis: int) -> Array:
     return van_leer(*differences(q, axis))
 
 
-# The shock detector of :func:`depth_slope`: the largest free-surface step to a neighbour, over
-# the shallowest of the three depths; the surface's slope below SMOOTH, the depth's above SHOCK.
+# The detectors of :func:`depth_slope`, in units of the shallowest of the three depths: the
+# largest free-surface step to a neighbour (all surface slope below SMOOTH, all depth slope
+# above SHOCK) and the centred bed drop per cell (GENTLE, STEEP).
 SMOOTH, SHOCK = 0.15, 0.4
+GENTLE, STEEP = 0.1, 0.3
+
+
+def _ramp(shallowest: Array, x: Array, low: float, high: float) -> Array:
+    """1 where x ≤ low · shallowest, 0 where x ≥ high · shallowest, linear between; 0 where
+    the shallowest depth is 0 (``(high − x/shallowest)/(high − low)`` without dividing by it)."""
+    span = jnp.maximum((high - low) * shallowest, _TINY)
+    return jnp.clip((high * shallowest - x) / span, 0.0, 1.0)
 
 
 def depth_slope(
     slope_h: Array, slope_eta: Array, h: Array, h_diff: tuple[Array, Array],
     eta_diff: tuple[Array, Array],
 ) -> Array:  # fmt: skip
-    """The depth slope: the free surface's where the flow is smooth, the depth's at jumps.
+    """The depth slope: the free surface's where the flow is smooth over a gentle bed, the
+    depth's own at jumps, over steep beds and next to dry cells.
 
     Audusse et al. (2004) limit h and η separately; where the depth is nearly uniform (a
     near-critical channel) the van Leer slope of h switches to zero at every millimetre-level
@@ -94,23 +104,24 @@ def depth_slope(
     the steady state keeps a grid-scale zig-zag (docs/validation.md, findings 2 and 3). The
     surface-gradient method (Zhou et al. 2001, J. Comput. Phys. 168:1) instead takes
     ``s_h = s_η − s_z`` with s_z the centred bed difference, kept within ``|s_h| ≤ 2h`` so the
-    face depths stay ≥ 0; it disturbs the cells of a hydraulic jump, so a shock detector
-    blends it back to the depth's own slope: with r = max|Δη| to the two neighbours over the
-    smallest of the three depths, the weight of the surface slope falls linearly from 1 at
-    r = SMOOTH to 0 at r = SHOCK (0 next to a dry cell). Smooth flow has r = O(Δx), so it
-    gets the surface slope on fine enough grids; a jump keeps r = O(1). A lake at rest has
-    s_η = 0 either way (well-balanced). Slopes here are undivided (differences per cell);
-    ``h_diff`` and ``eta_diff`` are the (backward, forward) :func:`differences` of h and η.
+    face depths stay ≥ 0. It disturbs the cells of a hydraulic jump and shallow water over a
+    steep bed, so two detectors blend it back to the depth's own slope: with m the smallest of
+    the three depths (cells i − 1, i, i + 1), the surface slope's weight is
+    ``ramp(max |Δη| / m; SMOOTH, SHOCK) · ramp(|s_z| / m; GENTLE, STEEP)``, each ramp falling
+    linearly from 1 to 0 between its bounds (0 next to a dry cell). Smooth flow over a smooth
+    bed has both ratios O(Δx), so it gets the surface slope on fine enough grids; a jump keeps
+    its ratio O(1). A lake at rest has s_η = 0 either way (well-balanced). Slopes here are
+    undivided (differences per cell); ``h_diff`` and ``eta_diff`` are the (backward, forward)
+    :func:`differences` of h and η.
     """
     (h_back, h_fwd), (eta_back, eta_fwd) = h_diff, eta_diff
     bed_change = (eta_fwd - h_fwd) + (eta_back - h_back)  # twice the centred bed slope
     surface = jnp.clip(slope_eta - 0.5 * bed_change, -2.0 * h, 2.0 * h)
     step = jnp.maximum(jnp.abs(eta_back), jnp.abs(eta_fwd))
     shallowest = h + jnp.minimum(jnp.minimum(-h_back, h_fwd), 0.0)  # min of the three depths
-    # w = (SHOCK − step/shallowest)/(SHOCK − SMOOTH) clipped to [0, 1], without dividing by a
-    # dry cell's zero depth (then the numerator is ≤ 0 and w = 0).
-    span = jnp.maximum((SHOCK - SMOOTH) * shallowest, _TINY)
-    weight = jnp.clip((SHOCK * shallowest - step) / span, 0.0, 1.0)
+    weight = _ramp(shallowest, step, SMOOTH, SHOCK) * _ramp(
+        shallowest, 0.5 * jnp.abs(bed_change), GENTLE, STEEP
+    )
     return slope_h + weight * (surface - slope_h)
 
 
