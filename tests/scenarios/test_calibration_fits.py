@@ -98,9 +98,12 @@ def test_full_run_targets_give_the_full_runs_misfit_at_the_starting_values(probl
     assert value == pytest.approx(expected, rel=1e-3)
     # The targets are the observations moved by the full run's error: a full run that matched
     # every gauge (ratios 1, no lag) leaves the M2-only period's own harmonics as the targets.
+    # The loss is then zero but for float32 round-off: the targets' period and the loss's are
+    # separately compiled programs of 4 320 steps (measured 2.2e-8, i.e. the gauges' harmonics
+    # agreeing to ≈ 7e-5; a wrong mapping is off by O(1), a loss of order 1).
     exact, _ = cal.full_run_targets(problem, theta, _skill(problem.stations, 1.0, 0.0, 1.0), 0.25)
     with problem.model.precision():
-        assert float(cal.loss(exact, theta, state)[0]) < 1e-8
+        assert float(cal.loss(exact, theta, state)[0]) < 1e-6
 
 
 def test_full_run_targets_need_the_full_runs_m2_and_m4(problem):
