@@ -49,6 +49,7 @@ from twinbench.core.fluxes import (
     differences,
     hll_flux,
     porosity_pressure,
+    ramp,
     upwind,
     van_leer,
     wall_fluxes,
@@ -308,7 +309,7 @@ def _sign(a):
 
 
 def _ramp_backward(ct, shallowest, x, low: float, high: float):
-    """Forward value and the cotangents of (shallowest, x) of :func:`fluxes._ramp`."""
+    """Cotangents of (shallowest, x) of :func:`fluxes.ramp` from that of its value."""
     scaled = (high - low) * shallowest
     span = jnp.maximum(scaled, _TINY)
     ratio = (high * shallowest - x) / span
@@ -317,7 +318,7 @@ def _ramp_backward(ct, shallowest, x, low: float, high: float):
     ct_x = -ct_ratio / span
     ct_span = -ct_ratio * ratio / span
     ct_shallowest = -high * ct_x + (high - low) * _balanced(scaled, _TINY) * ct_span
-    return jnp.clip(ratio, 0.0, 1.0), ct_shallowest, ct_x
+    return ct_shallowest, ct_x
 
 
 def _depth_slope_backward(ct, slope_h, slope_eta, h, h_diff, eta_diff):
@@ -335,10 +336,9 @@ def _depth_slope_backward(ct, slope_h, slope_eta, h, h_diff, eta_diff):
     shallowest = h + jnp.minimum(pair, 0.0)
     drop = 0.5 * jnp.abs(bed_change)
     ct_weight = (surface - slope_h) * ct
-    # the two ramps' values first (their cotangents need each other's value)
-    w_eta, _, _ = _ramp_backward(ct_weight, shallowest, step, SMOOTH, SHOCK)
-    w_bed, ct_m_bed, ct_drop = _ramp_backward(ct_weight * w_eta, shallowest, drop, GENTLE, STEEP)
-    _, ct_m_eta, ct_step = _ramp_backward(ct_weight * w_bed, shallowest, step, SMOOTH, SHOCK)
+    w_eta, w_bed = ramp(shallowest, step, SMOOTH, SHOCK), ramp(shallowest, drop, GENTLE, STEEP)
+    ct_m_eta, ct_step = _ramp_backward(ct_weight * w_bed, shallowest, step, SMOOTH, SHOCK)
+    ct_m_bed, ct_drop = _ramp_backward(ct_weight * w_eta, shallowest, drop, GENTLE, STEEP)
     weight = w_eta * w_bed
 
     ct_slope_h = (1.0 - weight) * ct

@@ -84,7 +84,7 @@ SMOOTH, SHOCK = 0.15, 0.4
 GENTLE, STEEP = 0.1, 0.3
 
 
-def _ramp(shallowest: Array, x: Array, low: float, high: float) -> Array:
+def ramp(shallowest: Array, x: Array, low: float, high: float) -> Array:
     """1 where x ≤ low · shallowest, 0 where x ≥ high · shallowest, linear between; 0 where
     the shallowest depth is 0 (``(high − x/shallowest)/(high − low)`` without dividing by it)."""
     span = jnp.maximum((high - low) * shallowest, _TINY)
@@ -119,7 +119,7 @@ def depth_slope(
     surface = jnp.clip(slope_eta - 0.5 * bed_change, -2.0 * h, 2.0 * h)
     step = jnp.maximum(jnp.abs(eta_back), jnp.abs(eta_fwd))
     shallowest = h + jnp.minimum(jnp.minimum(-h_back, h_fwd), 0.0)  # min of the three depths
-    weight = _ramp(shallowest, step, SMOOTH, SHOCK) * _ramp(
+    weight = ramp(shallowest, step, SMOOTH, SHOCK) * ramp(
         shallowest, 0.5 * jnp.abs(bed_change), GENTLE, STEEP
     )
     return slope_h + weight * (surface - slope_h)
@@ -343,10 +343,11 @@ def face_states(
     n = h.shape[axis]
     cells = (h, eta, un, ut)
     diffs = [differences(q, axis) for q in cells]
-    slopes = [0.5 * van_leer(*d) for d in diffs]
-    slopes[0] = 0.5 * depth_slope(2.0 * slopes[0], 2.0 * slopes[1], h, diffs[0], diffs[1])
+    slopes = [van_leer(*d) for d in diffs]
+    slopes[0] = depth_slope(slopes[0], slopes[1], h, diffs[0], diffs[1])
     if n > 1:
-        slopes[0] = 0.5 * _boundary_depth_slope(slopes[0] * 2.0, h, eta, axis)
+        slopes[0] = _boundary_depth_slope(slopes[0], h, eta, axis)
+    slopes = [0.5 * s for s in slopes]  # half slopes: cell centre to face
     lower_face = FaceState(
         *(q - s for q, s in zip(cells, slopes, strict=True))
     )  # value at i−½ (⁺ side)
